@@ -1,0 +1,94 @@
+//! Spec prose to rustdoc: `#[doc]` attributes built from descriptions, with the few rewrites
+//! that keep rustdoc from misreading them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Docs;
+
+/// `#[doc = "..."]` attributes, one per line, or nothing when there is nothing to say.
+pub fn attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| {
+        // A leading space makes prettyplease print `/// text` rather than `///text`.
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #text])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The doc lines for an item: title, description, then notes.
+pub fn lines(docs: &Docs) -> Vec<String> {
+    let mut out = Vec::new();
+    let description = docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    if let Some(title) = docs.title.as_deref().map(str::trim).filter(|t| !t.is_empty())
+        && description.is_none_or(|d| !d.starts_with(title))
+    {
+        push_prose(&mut out, title);
+    }
+    if let Some(description) = description {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        push_prose(&mut out, description);
+    }
+    if docs.deprecated {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.push("**Deprecated** in the spec.".into());
+    }
+    if !docs.notes.is_empty() {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        for note in &docs.notes {
+            out.push(note.clone());
+        }
+    }
+    out
+}
+
+/// Appends Markdown from the spec, normalised: CRLF and tabs, trailing blanks, and fenced
+/// blocks that would otherwise be read as Rust.
+pub fn push_prose(out: &mut Vec<String>, text: &str) {
+    let mut in_fence = false;
+    let start = out.len();
+    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+        let line = raw.replace('\t', "    ");
+        let line = line.trim_end();
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if in_fence {
+                in_fence = false;
+                out.push(line.to_string());
+            } else {
+                in_fence = true;
+                let indent = &line[..line.len() - trimmed.len()];
+                let info = info.trim();
+                // Only fences that say `rust` are Rust; anything else is shown, not compiled.
+                let info = if info.is_empty() || !info.starts_with("rust") {
+                    "text"
+                } else {
+                    info
+                };
+                out.push(format!("{indent}```{info}"));
+            }
+            continue;
+        }
+        out.push(line.to_string());
+    }
+    if in_fence {
+        out.push("```".into());
+    }
+    // Drop blank lines at the edges of what was added.
+    while out.len() > start && out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    while out.len() > start && out[start].is_empty() {
+        out.remove(start);
+    }
+}

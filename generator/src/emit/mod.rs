@@ -1,0 +1,237 @@
+//! Emit: the IR becomes the files of one crate. Rust items are built with `quote!`; the
+//! askama templates in `templates/` give the manifest, `lib.rs` and README their shape and
+//! receive precomputed views, so they hold no logic.
+
+pub mod docs;
+pub mod models;
+
+use askama::Template;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Api;
+use models::{ModelsEmitter, Needs};
+
+/// How the generated crate is named and how its files say they were made.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Cargo package name, e.g. `zrok-api`.
+    pub crate_name: String,
+    /// The spec as the preamble and docs should name it, e.g. `specs/zrok.yaml`.
+    pub spec_label: String,
+    /// The command that regenerates the crate, for the preamble.
+    pub command: String,
+}
+
+/// A file before formatting.
+pub enum FileBody {
+    Rust(TokenStream),
+    /// Rust source from a template, still to be parsed and pretty-printed.
+    RustText(String),
+    Toml(String),
+    Markdown(String),
+}
+
+pub struct PendingFile {
+    /// Path relative to the crate root, with `/` separators.
+    pub path: String,
+    pub body: FileBody,
+}
+
+#[derive(Template)]
+#[template(path = "crate_manifest.toml", escape = "none")]
+struct ManifestView<'a> {
+    preamble: &'a str,
+    crate_name: &'a str,
+    description: String,
+    dependencies: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "crate_lib.rs", escape = "none")]
+struct LibView<'a> {
+    title: &'a str,
+    version: &'a str,
+    spec_label: &'a str,
+    description: Vec<String>,
+    servers: Vec<&'a str>,
+    type_count: usize,
+    has_support: bool,
+}
+
+#[derive(Template)]
+#[template(path = "crate_readme.md", escape = "none")]
+struct ReadmeView<'a> {
+    preamble: &'a str,
+    crate_name: &'a str,
+    title: &'a str,
+    version: &'a str,
+    spec_label: &'a str,
+    description: &'a str,
+    type_count: usize,
+    operation_count: usize,
+    command: &'a str,
+}
+
+/// Builds every file of the crate, unformatted.
+pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::Error> {
+    let mut models = ModelsEmitter::new(api);
+    let models_tokens = models.emit();
+    let needs = models.needs;
+    let support = support_module(needs);
+
+    let mut description_lines = Vec::new();
+    if let Some(description) = &api.description {
+        description_lines.push(String::new());
+        docs::push_prose(&mut description_lines, description);
+    }
+    let lib = LibView {
+        title: &api.title,
+        version: &api.version,
+        spec_label: &settings.spec_label,
+        description: description_lines
+            .into_iter()
+            .map(|line| if line.is_empty() { line } else { format!(" {line}") })
+            .collect(),
+        servers: api.servers.iter().map(|server| server.url.as_str()).collect(),
+        type_count: api.types.len(),
+        has_support: support.is_some(),
+    }
+    .render()?;
+
+    let toml_preamble = format!("# {}", preamble_text(settings));
+    let manifest = ManifestView {
+        preamble: &toml_preamble,
+        crate_name: &settings.crate_name,
+        description: toml_string(&format!("Models for the {} API, generated from its OpenAPI contract.", api.title)),
+        dependencies: dependencies(needs),
+    }
+    .render()?;
+
+    let markdown_preamble = format!("<!-- {} -->", preamble_text(settings));
+    let readme = ReadmeView {
+        preamble: &markdown_preamble,
+        crate_name: &settings.crate_name,
+        title: &api.title,
+        version: &api.version,
+        spec_label: &settings.spec_label,
+        description: api.description.as_deref().unwrap_or_default().trim(),
+        type_count: api.types.len(),
+        operation_count: api.operations.len(),
+        command: &settings.command,
+    }
+    .render()?;
+
+    let mut files = vec![
+        PendingFile {
+            path: "Cargo.toml".into(),
+            body: FileBody::Toml(manifest),
+        },
+        PendingFile {
+            path: "README.md".into(),
+            body: FileBody::Markdown(readme),
+        },
+        PendingFile {
+            path: "src/lib.rs".into(),
+            body: FileBody::RustText(lib),
+        },
+        PendingFile {
+            path: "src/models.rs".into(),
+            body: FileBody::Rust(quote! {
+                //! Model types: one per schema in the spec, named after the schema (inline
+                //! schemas after where they appear).
+                #models_tokens
+            }),
+        },
+    ];
+    if let Some(support) = support {
+        files.push(PendingFile {
+            path: "src/support.rs".into(),
+            body: FileBody::Rust(support),
+        });
+    }
+    Ok(files)
+}
+
+/// The first line of every generated file, without comment markers.
+pub fn preamble_text(settings: &Settings) -> String {
+    format!(
+        "@generated by `{}` from {}. Do not edit: change the spec and regenerate.",
+        settings.command, settings.spec_label
+    )
+}
+
+fn toml_string(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
+}
+
+fn dependencies(needs: Needs) -> Vec<&'static str> {
+    let mut out = vec![
+        r#"serde = { version = "1", features = ["derive"] }"#,
+        r#"serde_json = "1""#,
+    ];
+    if needs.chrono {
+        out.push(r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }"#);
+    }
+    if needs.uuid {
+        out.push(r#"uuid = { version = "1", default-features = false, features = ["std", "serde"] }"#);
+    }
+    if needs.base64 {
+        out.push(r#"base64 = { version = "0.22", default-features = false, features = ["std"] }"#);
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Helpers the models refer to as `crate::support::...`, emitted only when used.
+fn support_module(needs: Needs) -> Option<TokenStream> {
+    if !needs.base64 && !needs.double_option {
+        return None;
+    }
+    let base64 = needs.base64.then(|| {
+        quote! {
+            /// Bytes carried as base64 text (`format: byte`).
+            #[derive(Debug, Clone, PartialEq, Eq, Default)]
+            pub struct Base64(pub Vec<u8>);
+
+            impl Serialize for Base64 {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use base64::Engine as _;
+                    serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+                }
+            }
+
+            impl<'de> Deserialize<'de> for Base64 {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use base64::Engine as _;
+                    let text = String::deserialize(deserializer)?;
+                    base64::engine::general_purpose::STANDARD
+                        .decode(text.as_bytes())
+                        .map(Base64)
+                        .map_err(serde::de::Error::custom)
+                }
+            }
+        }
+    });
+    let double_option = needs.double_option.then(|| {
+        quote! {
+            /// For optional fields that may also be `null`: an absent field stays `None` (through
+            /// `#[serde(default)]`), `null` becomes `Some(None)` and a value `Some(Some(v))`, so
+            /// "leave unchanged" and "clear" remain different things.
+            pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+            where
+                T: Deserialize<'de>,
+                D: Deserializer<'de>,
+            {
+                Option::<T>::deserialize(deserializer).map(Some)
+            }
+        }
+    });
+    let serializer_import = needs.base64.then(|| quote!(Serialize, Serializer,));
+    Some(quote! {
+        //! Serde helpers the models use.
+        use serde::{Deserialize, Deserializer, #serializer_import};
+        #base64
+        #double_option
+    })
+}

@@ -1,0 +1,344 @@
+//! The `models` module: one Rust item per IR type, in arena order (components in document
+//! order, then inline types in the order they were met).
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::emit::docs;
+use crate::ir::{Api, Field, Primitive, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+
+/// What the emitted code needs from outside `std` and `serde`, so the crate's manifest and
+/// support module list only that.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Needs {
+    pub chrono: bool,
+    pub uuid: bool,
+    pub base64: bool,
+    pub double_option: bool,
+}
+
+pub struct ModelsEmitter<'a> {
+    api: &'a Api,
+    pub needs: Needs,
+}
+
+/// An identifier from a name the naming authority produced (`r#type` included).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+impl<'a> ModelsEmitter<'a> {
+    pub fn new(api: &'a Api) -> Self {
+        Self {
+            api,
+            needs: Needs::default(),
+        }
+    }
+
+    pub fn emit(&mut self) -> TokenStream {
+        let items: Vec<TokenStream> = self.api.types.iter().map(|def| self.item(def)).collect();
+        quote! {
+            use serde::{Deserialize, Serialize};
+            #(#items)*
+        }
+    }
+
+    /// The Rust type for a use of a type.
+    pub fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(id) => {
+                let name = ident(&self.api.ty(*id).name);
+                quote!(#name)
+            }
+            TypeRef::Primitive(primitive) => self.primitive(*primitive),
+            TypeRef::Array(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(::std::collections::BTreeMap<String, #inner>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(Option<#inner>)
+            }
+            TypeRef::Any => quote!(::serde_json::Value),
+        }
+    }
+
+    fn primitive(&mut self, primitive: Primitive) -> TokenStream {
+        match primitive {
+            Primitive::String => quote!(String),
+            Primitive::Bool => quote!(bool),
+            Primitive::I32 => quote!(i32),
+            Primitive::I64 => quote!(i64),
+            Primitive::U32 => quote!(u32),
+            Primitive::U64 => quote!(u64),
+            Primitive::F32 => quote!(f32),
+            Primitive::F64 => quote!(f64),
+            Primitive::DateTime => {
+                self.needs.chrono = true;
+                quote!(::chrono::DateTime<::chrono::FixedOffset>)
+            }
+            Primitive::Date => {
+                self.needs.chrono = true;
+                quote!(::chrono::NaiveDate)
+            }
+            Primitive::Uuid => {
+                self.needs.uuid = true;
+                quote!(::uuid::Uuid)
+            }
+            Primitive::Base64 => {
+                self.needs.base64 = true;
+                quote!(crate::support::Base64)
+            }
+            Primitive::Binary => quote!(Vec<u8>),
+        }
+    }
+
+    fn item(&mut self, def: &TypeDef) -> TokenStream {
+        let doc = docs::attrs(&docs::lines(&def.docs));
+        let name = ident(&def.name);
+        match &def.kind {
+            TypeKind::Struct(structure) => self.structure(def, structure, doc),
+            TypeKind::Enum(string_enum) => string_enum_item(&name, string_enum, doc),
+            TypeKind::Union(union) => self.union(&name, union, doc),
+            TypeKind::Alias { target, recursive: false } => {
+                let target = self.type_tokens(target);
+                quote! {
+                    #doc
+                    pub type #name = #target;
+                }
+            }
+            TypeKind::Alias { target, recursive: true } => {
+                let mut target = self.type_tokens(target);
+                if matches!(target_kind(target.clone()), TargetKind::Named) {
+                    target = quote!(Box<#target>);
+                }
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[serde(transparent)]
+                    pub struct #name(pub #target);
+                }
+            }
+        }
+    }
+
+    fn field_type(&mut self, field: &Field) -> TokenStream {
+        let inner_ty = field.ty.non_null();
+        let mut inner = self.type_tokens(inner_ty);
+        if field.boxed {
+            inner = quote!(Box<#inner>);
+        }
+        let nullable = matches!(field.ty, TypeRef::Nullable(_));
+        match (field.required, nullable) {
+            (true, false) => inner,
+            (true, true) | (false, false) => quote!(Option<#inner>),
+            (false, true) => quote!(Option<Option<#inner>>),
+        }
+    }
+
+    fn structure(&mut self, def: &TypeDef, structure: &Struct, doc: TokenStream) -> TokenStream {
+        let name = ident(&def.name);
+        let mut fields = Vec::new();
+        let mut debug_fields = Vec::new();
+        let mut all_optional = true;
+        let mut taken: Vec<&str> = Vec::new();
+        for field in &structure.fields {
+            let field_name = ident(&field.rust_name);
+            let ty = self.field_type(field);
+            let mut serde_args = Vec::new();
+            let wire = &field.wire_name;
+            if field.rust_name.trim_start_matches("r#") != wire {
+                serde_args.push(quote!(rename = #wire));
+            }
+            let nullable = matches!(field.ty, TypeRef::Nullable(_));
+            if !field.required {
+                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                if nullable {
+                    self.needs.double_option = true;
+                    serde_args.push(quote!(deserialize_with = "crate::support::double_option"));
+                }
+            } else {
+                all_optional = false;
+            }
+            let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+            let field_doc = docs::attrs(&docs::lines(&field.docs));
+            fields.push(quote! {
+                #field_doc
+                #serde_attr
+                pub #field_name: #ty,
+            });
+            let label = field.rust_name.trim_start_matches("r#");
+            debug_fields.push(if field.secret {
+                quote!(.field(#label, &"<redacted>"))
+            } else {
+                quote!(.field(#label, &self.#field_name))
+            });
+            taken.push(&field.rust_name);
+        }
+        if let Some(additional) = &structure.additional {
+            let value = self.type_tokens(additional);
+            let mut extra_name = "additional_properties".to_string();
+            while taken.contains(&extra_name.as_str()) {
+                extra_name.push('_');
+            }
+            let extra = ident(&extra_name);
+            fields.push(quote! {
+                /// Properties not named in the schema (`additionalProperties`).
+                #[serde(flatten)]
+                pub #extra: ::std::collections::BTreeMap<String, #value>,
+            });
+            debug_fields.push(quote!(.field(#extra_name, &self.#extra)));
+        }
+        let secret = structure.fields.iter().any(|field| field.secret);
+        let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(Serialize), quote!(Deserialize)];
+        if !secret {
+            derives.insert(0, quote!(Debug));
+        }
+        if all_optional {
+            derives.push(quote!(Default));
+        }
+        let debug_impl = secret.then(|| {
+            let label = def.name.as_str();
+            quote! {
+                /// Fields marked `writeOnly` or `format: password` are redacted.
+                impl ::std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.debug_struct(#label) #(#debug_fields)* .finish()
+                    }
+                }
+            }
+        });
+        quote! {
+            #doc
+            #[derive(#(#derives),*)]
+            pub struct #name {
+                #(#fields)*
+            }
+            #debug_impl
+        }
+    }
+
+    fn union(&mut self, name: &Ident, union: &Union, doc: TokenStream) -> TokenStream {
+        let mut variants = Vec::new();
+        for variant in &union.variants {
+            let variant_name = ident(&variant.rust_name);
+            let mut ty = self.type_tokens(&variant.ty);
+            if variant.boxed {
+                ty = quote!(Box<#ty>);
+            }
+            variants.push(quote!(#variant_name(#ty),));
+        }
+        let Some(discriminator) = &union.discriminator else {
+            return quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            };
+        };
+        // Serialised as the member itself (which carries the tag property); deserialised by
+        // reading the tag first, so the error names the tag instead of "no variant matched".
+        let property = &discriminator.property;
+        let all_tags: Vec<&String> = union.variants.iter().flat_map(|v| &v.tags).collect();
+        let arms = union.variants.iter().map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            let tags = &variant.tags;
+            let build = if variant.boxed {
+                quote!(|inner| Self::#variant_name(Box::new(inner)))
+            } else {
+                quote!(Self::#variant_name)
+            };
+            quote! {
+                #(#tags)|* => ::serde_json::from_value(value).map(#build).map_err(D::Error::custom),
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use serde::de::Error as _;
+                    const TAGS: &[&str] = &[#(#all_tags),*];
+                    let value = ::serde_json::Value::deserialize(deserializer)?;
+                    let tag = value
+                        .get(#property)
+                        .and_then(::serde_json::Value::as_str)
+                        .ok_or_else(|| D::Error::missing_field(#property))?
+                        .to_owned();
+                    match tag.as_str() {
+                        #(#arms)*
+                        other => Err(D::Error::unknown_variant(other, TAGS)),
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum TargetKind {
+    Named,
+    Other,
+}
+
+/// Whether a newtype's target is held inline (a named type) and so needs a box.
+fn target_kind(tokens: TokenStream) -> TargetKind {
+    let text = tokens.to_string();
+    if text.starts_with("Vec") || text.contains("BTreeMap") || text.starts_with("Option") {
+        TargetKind::Other
+    } else {
+        TargetKind::Named
+    }
+}
+
+fn string_enum_item(name: &Ident, string_enum: &StringEnum, doc: TokenStream) -> TokenStream {
+    let variants = string_enum.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        let rename = (variant.rust_name != *wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote! {
+            #rename
+            #variant_name,
+        }
+    });
+    let arms = string_enum.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote!(Self::#variant_name => #wire,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub const fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}

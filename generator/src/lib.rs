@@ -1,0 +1,110 @@
+//! `contractgen`: OpenAPI 3.0 documents to Rust crates.
+//!
+//! The pipeline is `load → resolve/validate → lower (IR) → emit → format`; each stage is a
+//! module of its own, and [`generate`] runs them in order. The library writes no files: it
+//! returns them, and the caller (xtask) decides where they go.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod resolve;
+
+use std::time::{Duration, Instant};
+
+pub use diagnostics::{Diagnostic, Error};
+pub use emit::Settings;
+pub use format::GeneratedFile;
+pub use load::Source;
+
+/// Time spent in each stage of one run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub resolve: Duration,
+    pub lower: Duration,
+    pub emit: Duration,
+    pub format: Duration,
+}
+
+/// The generated crate, in memory.
+#[derive(Debug)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    pub operations: usize,
+    pub types: usize,
+    pub timings: Timings,
+}
+
+impl Generated {
+    pub fn lines(&self) -> usize {
+        self.files.iter().map(|file| file.contents.lines().count()).sum()
+    }
+}
+
+/// Loads, validates and lowers a spec: the IR alone, for tools that inspect it.
+pub fn lower(source: &Source) -> Result<ir::Api, Error> {
+    let document = load::load(source)?;
+    resolve_and_lower(source, &document)
+}
+
+fn resolve_and_lower(source: &Source, document: &openapiv3::OpenAPI) -> Result<ir::Api, Error> {
+    let mut diagnostics = diagnostics::Diagnostics::default();
+    resolve::validate(document, &mut diagnostics);
+    diagnostics.finish(&source.path, &source.text)?;
+    let mut diagnostics = diagnostics::Diagnostics::default();
+    let api = lower::lower(document, &mut diagnostics);
+    diagnostics.finish(&source.path, &source.text)?;
+    Ok(api)
+}
+
+/// Runs the whole pipeline on one spec.
+pub fn generate(source: &Source, settings: &Settings) -> Result<Generated, Error> {
+    let mut timings = Timings::default();
+    let started = Instant::now();
+    let document = load::load(source)?;
+    timings.load = started.elapsed();
+
+    let started = Instant::now();
+    let mut diagnostics = diagnostics::Diagnostics::default();
+    resolve::validate(&document, &mut diagnostics);
+    diagnostics.finish(&source.path, &source.text)?;
+    timings.resolve = started.elapsed();
+
+    let started = Instant::now();
+    let mut diagnostics = diagnostics::Diagnostics::default();
+    let api = lower::lower(&document, &mut diagnostics);
+    diagnostics.finish(&source.path, &source.text)?;
+    drop(document);
+    timings.lower = started.elapsed();
+
+    let started = Instant::now();
+    let pending = emit::emit(&api, settings).map_err(|err| internal(source, format!("template failed: {err}")))?;
+    timings.emit = started.elapsed();
+
+    let started = Instant::now();
+    let files = format::format(pending, settings).map_err(|message| internal(source, message))?;
+    timings.format = started.elapsed();
+
+    Ok(Generated {
+        files,
+        operations: api.operations.len(),
+        types: api.types.len(),
+        timings,
+    })
+}
+
+/// A failure of the generator itself, reported like a diagnostic so callers handle one type.
+fn internal(source: &Source, message: String) -> Error {
+    Error {
+        diagnostics: vec![Diagnostic {
+            file: source.path.clone(),
+            pointer: String::new(),
+            line: None,
+            message: format!("internal error (please report): {message}"),
+        }],
+    }
+}

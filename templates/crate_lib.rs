@@ -1,0 +1,36 @@
+//! # {{ title }}
+//!
+//! Generated from `{{ spec_label }}` (API version `{{ version }}`).
+{%- for line in description %}
+//!{{ line }}
+{%- endfor %}
+//!
+//! ## Servers
+//!
+{%- for server in servers %}
+//! - `{{ server }}`
+{%- endfor %}
+//!
+//! ## Contents
+//!
+//! - [`models`]: serde types for every schema the spec uses ({{ type_count }} types).
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    rustdoc::invalid_rust_codeblocks,
+    reason = "documentation is the spec's prose, kept as written"
+)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    reason = "type shapes and names follow the spec"
+)]
+
+pub mod models;
+{%- if has_support %}
+pub mod support;
+{%- endif %}

@@ -1,0 +1,128 @@
+//! `cargo xtask corpus`: the generator on real-world specs. Each spec is generated with
+//! default settings into a scratch workspace under `target/corpus/` and compiled with
+//! warnings denied; one table reports the outcome per spec.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use contractgen::{Settings, Source};
+
+use crate::codegen::{spec_paths, workspace_root, write_crate};
+
+struct Row {
+    spec: String,
+    generated: Result<(usize, usize, usize, f64), String>,
+    compiled: Option<Result<f64, String>>,
+}
+
+pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), String> {
+    let root = workspace_root();
+    let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
+    let scratch = root.join("target/corpus");
+    fs::create_dir_all(&scratch).map_err(|err| err.to_string())?;
+    // Its own workspace, so the crates are not taken for members of ours.
+    fs::write(
+        scratch.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
+    )
+    .map_err(|err| err.to_string())?;
+    let mut rows = Vec::new();
+    for spec in spec_paths(&dir)? {
+        let name = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if only.is_some_and(|only| !name.contains(only)) {
+            continue;
+        }
+        let stem: String = spec
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect();
+        let crate_name = format!("corpus-{stem}");
+        let out = scratch.join("crates").join(&stem);
+        let row = generate(&spec, &out, &crate_name);
+        let compiled = match (&row, build) {
+            (Ok(_), true) => Some(compile(&scratch, &crate_name)),
+            _ => None,
+        };
+        let row = Row {
+            spec: name,
+            generated: row,
+            compiled,
+        };
+        print_row(&row);
+        rows.push(row);
+    }
+    let failed = rows
+        .iter()
+        .filter(|row| row.generated.is_err() || matches!(row.compiled, Some(Err(_))))
+        .count();
+    if failed == 0 {
+        println!("{} passed, 0 failed", rows.len());
+        Ok(())
+    } else {
+        for row in &rows {
+            if let Err(message) = &row.generated {
+                eprintln!("\n{}: generation failed:\n{message}", row.spec);
+            }
+            if let Some(Err(message)) = &row.compiled {
+                eprintln!("\n{}: compilation failed:\n{message}", row.spec);
+            }
+        }
+        Err(format!("{} passed, {failed} failed", rows.len() - failed))
+    }
+}
+
+fn generate(spec: &Path, out: &Path, crate_name: &str) -> Result<(usize, usize, usize, f64), String> {
+    let source = Source::read(spec).map_err(|err| err.to_string())?;
+    let settings = Settings {
+        crate_name: crate_name.to_string(),
+        spec_label: spec.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+        command: "cargo xtask corpus".to_string(),
+    };
+    let started = Instant::now();
+    let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;
+    let seconds = started.elapsed().as_secs_f64();
+    write_crate(out, &generated.files).map_err(|err| err.to_string())?;
+    Ok((generated.operations, generated.types, generated.lines(), seconds))
+}
+
+fn compile(scratch: &Path, crate_name: &str) -> Result<f64, String> {
+    let started = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["clippy", "--quiet", "--all-features", "-p", crate_name, "--", "-D", "warnings"])
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .output()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if output.status.success() {
+        Ok(seconds)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let shown: Vec<&str> = stderr.lines().take(60).collect();
+        Err(shown.join("\n"))
+    }
+}
+
+fn print_row(row: &Row) {
+    let (generated, detail) = match &row.generated {
+        Ok((operations, types, lines, seconds)) => (
+            "yes",
+            format!("{operations:>5} ops {types:>5} types {lines:>7} lines  generated in {:>7.1} ms", seconds * 1000.0),
+        ),
+        Err(_) => ("no", String::new()),
+    };
+    let compiled = match &row.compiled {
+        Some(Ok(seconds)) => format!("yes ({seconds:.1} s)"),
+        Some(Err(_)) => "no".to_string(),
+        None => "-".to_string(),
+    };
+    println!(
+        "{:<28} generated: {generated:<3}  compiles: {compiled:<12} {detail}",
+        row.spec
+    );
+}

@@ -1,0 +1,68 @@
+//! `cargo xtask`: the project's front end. `generate` writes `generated/` from `specs/`,
+//! `check` fails when they differ, `corpus` tries the generator on real-world specs.
+
+mod codegen;
+mod corpus;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Generate and check the crates in generated/")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate every crate in generated/ from specs/ (or one crate from --spec into --out).
+    Generate {
+        /// A spec of your own (YAML or JSON); needs --out.
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// Where to write the crate generated from --spec.
+        #[arg(long, requires = "spec")]
+        out: Option<PathBuf>,
+        /// Cargo package name for --spec (default: the spec's file stem + `-api`).
+        #[arg(long, requires = "spec")]
+        name: Option<String>,
+    },
+    /// Fail, with a diff, when generated/ is not what specs/ produce.
+    Check,
+    /// Generate and compile a crate for every spec in ../shared/corpus (or DIR).
+    Corpus {
+        /// Folder of specs (default: ../shared/corpus beside the workspace).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Only specs whose file name contains this text.
+        #[arg(long)]
+        only: Option<String>,
+        /// Generate only; skip `cargo build`.
+        #[arg(long)]
+        no_build: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate {
+            spec: Some(spec),
+            out: Some(out),
+            name,
+        } => codegen::generate_one(&spec, &out, name),
+        Command::Generate { .. } => codegen::generate_all(),
+        Command::Check => codegen::check_all(),
+        Command::Corpus { dir, only, no_build } => corpus::run(dir, only.as_deref(), !no_build),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
