@@ -30,7 +30,11 @@
     reason = "type shapes and names follow the spec"
 )]
 
+{#- Generated modules are laid out by prettyplease and the drift check keeps them byte-exact,
+    so rustfmt must not rewrite them. #}
+#[rustfmt::skip]
 pub mod models;
 {%- if has_support %}
+#[rustfmt::skip]
 pub mod support;
 {%- endif %}

@@ -50,9 +50,10 @@ fn space_items(source: &str) -> String {
     let mut previous: Option<&str> = None;
     for line in source.lines() {
         if let Some(previous) = previous {
-            let ends_item = previous == "}" || (previous.ends_with(';') && !previous.starts_with(' '));
+            let ends_item = previous == "}"
+                || (previous.ends_with(';') && !previous.starts_with(' ') && !previous.starts_with("//"));
             let ends_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
-            let ends_inner_attr = previous == ")]";
+            let ends_inner_attr = previous == ")]" && !line.starts_with("#!");
             if (ends_item || ends_module_docs || ends_inner_attr) && !line.is_empty() && !line.starts_with(' ') && line != "}" {
                 out.push('\n');
             }

@@ -60,15 +60,15 @@ pub fn load(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
     };
     match parsed {
         Ok(document) => {
-            check_version(source, &document.openapi)?;
+            check_version(source, "/openapi", &document.openapi)?;
             Ok(document)
         }
         Err((pointer, message, line)) => {
             // A 2.0 or 3.1 document usually fails to parse as 3.0: say that instead.
-            if let Some(version) = sniff_version(source)
+            if let Some((pointer, version)) = sniff_version(source)
                 && !version.starts_with("3.0.")
             {
-                check_version(source, &version)?;
+                check_version(source, pointer, &version)?;
             }
             // serde's messages repeat the line; keep only what is wrong.
             let message = message
@@ -106,13 +106,13 @@ fn located(
     (pointer, message, line)
 }
 
-fn check_version(source: &Source, version: &str) -> Result<(), Error> {
+fn check_version(source: &Source, pointer: &str, version: &str) -> Result<(), Error> {
     if version.starts_with("3.0.") {
         return Ok(());
     }
     let mut diagnostics = Diagnostics::default();
     diagnostics.error(
-        "/openapi",
+        pointer,
         format!(
             "unsupported OpenAPI version `{version}`: this generator reads OpenAPI 3.0.x documents"
         ),
@@ -121,7 +121,7 @@ fn check_version(source: &Source, version: &str) -> Result<(), Error> {
 }
 
 /// Reads only the version fields, for a better message when the full parse fails.
-fn sniff_version(source: &Source) -> Option<String> {
+fn sniff_version(source: &Source) -> Option<(&'static str, String)> {
     #[derive(Deserialize)]
     struct Version {
         openapi: Option<String>,
@@ -132,7 +132,9 @@ fn sniff_version(source: &Source) -> Option<String> {
     } else {
         serde_yaml::from_str(&source.text).ok()?
     };
-    version
-        .openapi
-        .or(version.swagger.map(|swagger| format!("{swagger} (Swagger)")))
+    match (version.openapi, version.swagger) {
+        (Some(openapi), _) => Some(("/openapi", openapi)),
+        (None, Some(swagger)) => Some(("/swagger", format!("{swagger} (Swagger)"))),
+        (None, None) => None,
+    }
 }

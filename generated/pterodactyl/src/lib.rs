@@ -83,11 +83,11 @@
     rustdoc::invalid_rust_codeblocks,
     reason = "documentation is the spec's prose, kept as written"
 )]
-
 #![allow(
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     reason = "type shapes and names follow the spec"
 )]
 
+#[rustfmt::skip]
 pub mod models;
