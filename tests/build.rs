@@ -24,7 +24,10 @@ fn main() {
         let api = contractgen::lower(&source).unwrap_or_else(|err| panic!("{err}"));
         let mut emitter = contractgen::emit::models::ModelsEmitter::new(&api);
         for example in &api.examples {
-            let ty = emitter.type_tokens(&example.ty).to_string().replace("crate ::", &format!("{stem}_api ::"));
+            let ty = emitter
+                .type_tokens(&example.ty)
+                .to_string()
+                .replace("crate ::", &format!("{stem}_api ::"));
             let json = serde_json::to_string(&example.value).unwrap();
             writeln!(
                 out,

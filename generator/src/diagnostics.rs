@@ -27,7 +27,11 @@ impl fmt::Display for Diagnostic {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, ": at #{pointer}: {}", self.message)
     }
 }
@@ -74,9 +78,15 @@ impl Diagnostics {
         if self.pending.is_empty() {
             return Ok(());
         }
+        Err(Error {
+            diagnostics: self.locate(file, source),
+        })
+    }
+
+    /// The reported problems with their lines looked up in `source`.
+    pub fn locate(self, file: &Path, source: &str) -> Vec<Diagnostic> {
         let lines = LineIndex::build(source);
-        let diagnostics = self
-            .pending
+        self.pending
             .into_iter()
             .map(|(pointer, message)| Diagnostic {
                 file: file.to_path_buf(),
@@ -84,8 +94,7 @@ impl Diagnostics {
                 pointer,
                 message,
             })
-            .collect();
-        Err(Error { diagnostics })
+            .collect()
     }
 }
 
@@ -137,8 +146,15 @@ impl LineIndex {
 }
 
 enum Frame {
-    Mapping { pointer: String, key: Option<String> },
-    Sequence { pointer: String, index: usize },
+    /// `key` is the pending key with its line: a value is reported at its key's line.
+    Mapping {
+        pointer: String,
+        key: Option<(String, usize)>,
+    },
+    Sequence {
+        pointer: String,
+        index: usize,
+    },
 }
 
 #[derive(Default)]
@@ -148,15 +164,17 @@ struct LineIndexBuilder {
 }
 
 impl LineIndexBuilder {
-    /// The pointer of the node that starts now, advancing the parent's position.
-    fn next_child(&mut self) -> Option<String> {
+    /// The pointer and line of the node that starts at `line`, advancing the parent's position.
+    fn next_child(&mut self, line: usize) -> Option<(String, usize)> {
         match self.stack.last_mut() {
-            None => Some(String::new()),
-            Some(Frame::Mapping { pointer, key }) => key.take().map(|key| push_pointer(pointer, &key)),
+            None => Some((String::new(), line)),
+            Some(Frame::Mapping { pointer, key }) => key
+                .take()
+                .map(|(key, key_line)| (push_pointer(pointer, &key), key_line)),
             Some(Frame::Sequence { pointer, index }) => {
                 let child = push_pointer(pointer, &index.to_string());
                 *index += 1;
-                Some(child)
+                Some((child, line))
             }
         }
     }
@@ -169,26 +187,27 @@ impl MarkedEventReceiver for LineIndexBuilder {
                 if let Some(Frame::Mapping { key, .. }) = self.stack.last_mut()
                     && key.is_none()
                 {
-                    *key = Some(value);
+                    *key = Some((value, mark.line()));
                     return;
                 }
-                if let Some(pointer) = self.next_child() {
-                    self.entries.push((pointer, mark.line()));
+                if let Some(entry) = self.next_child(mark.line()) {
+                    self.entries.push(entry);
                 }
             }
             Event::Alias(_) => {
-                if let Some(pointer) = self.next_child() {
-                    self.entries.push((pointer, mark.line()));
+                if let Some(entry) = self.next_child(mark.line()) {
+                    self.entries.push(entry);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let pointer = self.next_child().unwrap_or_default();
-                self.entries.push((pointer.clone(), mark.line()));
-                self.stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Mapping { pointer, key: None }
-                } else {
-                    Frame::Sequence { pointer, index: 0 }
-                });
+                let (pointer, line) = self.next_child(mark.line()).unwrap_or_default();
+                self.entries.push((pointer.clone(), line));
+                self.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Mapping { pointer, key: None }
+                    } else {
+                        Frame::Sequence { pointer, index: 0 }
+                    });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();

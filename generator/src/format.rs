@@ -22,12 +22,18 @@ pub fn format(files: Vec<PendingFile>, settings: &Settings) -> Result<Vec<Genera
                 FileBody::Rust(tokens) => {
                     let parsed: syn::File = syn::parse2(tokens)
                         .map_err(|err| format!("generated {} does not parse: {err}", file.path))?;
-                    format!("{rust_preamble}{}", space_items(&prettyplease::unparse(&parsed)))
+                    format!(
+                        "{rust_preamble}{}",
+                        space_items(&prettyplease::unparse(&parsed))
+                    )
                 }
                 FileBody::RustText(text) => {
                     let parsed: syn::File = syn::parse_file(&text)
                         .map_err(|err| format!("generated {} does not parse: {err}", file.path))?;
-                    format!("{rust_preamble}{}", space_items(&prettyplease::unparse(&parsed)))
+                    format!(
+                        "{rust_preamble}{}",
+                        space_items(&prettyplease::unparse(&parsed))
+                    )
                 }
                 FileBody::Toml(text) | FileBody::Markdown(text) => {
                     let mut text = text.trim_end().to_string();
@@ -51,10 +57,16 @@ fn space_items(source: &str) -> String {
     for line in source.lines() {
         if let Some(previous) = previous {
             let ends_item = previous == "}"
-                || (previous.ends_with(';') && !previous.starts_with(' ') && !previous.starts_with("//"));
+                || (previous.ends_with(';')
+                    && !previous.starts_with(' ')
+                    && !previous.starts_with("//"));
             let ends_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
             let ends_inner_attr = previous == ")]" && !line.starts_with("#!");
-            if (ends_item || ends_module_docs || ends_inner_attr) && !line.is_empty() && !line.starts_with(' ') && line != "}" {
+            if (ends_item || ends_module_docs || ends_inner_attr)
+                && !line.is_empty()
+                && !line.starts_with(' ')
+                && line != "}"
+            {
                 out.push('\n');
             }
         }

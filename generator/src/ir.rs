@@ -115,7 +115,10 @@ pub enum TypeKind {
     Union(Union),
     /// A name for another type (`pub type A = B;`), or a transparent newtype when the alias is
     /// recursive (`recursive` is set by the cycle pass).
-    Alias { target: TypeRef, recursive: bool },
+    Alias {
+        target: TypeRef,
+        recursive: bool,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -41,7 +41,10 @@ pub struct Generated {
 
 impl Generated {
     pub fn lines(&self) -> usize {
-        self.files.iter().map(|file| file.contents.lines().count()).sum()
+        self.files
+            .iter()
+            .map(|file| file.contents.lines().count())
+            .sum()
     }
 }
 
@@ -82,7 +85,8 @@ pub fn generate(source: &Source, settings: &Settings) -> Result<Generated, Error
     timings.lower = started.elapsed();
 
     let started = Instant::now();
-    let pending = emit::emit(&api, settings).map_err(|err| internal(source, format!("template failed: {err}")))?;
+    let pending = emit::emit(&api, settings)
+        .map_err(|err| internal(source, format!("template failed: {err}")))?;
     timings.emit = started.elapsed();
 
     let started = Instant::now();

@@ -49,8 +49,13 @@ impl Source {
 pub fn load(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
     let parsed = if source.is_json() {
         let mut de = serde_json::Deserializer::from_str(&source.text);
-        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&mut de)
-            .map_err(|err| located(err.path(), err.inner().to_string(), Some(err.inner().line())))
+        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&mut de).map_err(|err| {
+            located(
+                err.path(),
+                err.inner().to_string(),
+                Some(err.inner().line()),
+            )
+        })
     } else {
         let de = serde_yaml::Deserializer::from_str(&source.text);
         serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de).map_err(|err| {
@@ -64,6 +69,7 @@ pub fn load(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
             Ok(document)
         }
         Err((pointer, message, line)) => {
+            let (pointer, message, line) = refine(source, pointer, message, line);
             // A 2.0 or 3.1 document usually fails to parse as 3.0: say that instead.
             if let Some((pointer, version)) = sniff_version(source)
                 && !version.starts_with("3.0.")
@@ -76,14 +82,24 @@ pub fn load(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
                 .next()
                 .unwrap_or(&message)
                 .to_string();
-            Err(Error {
-                diagnostics: vec![Diagnostic {
-                    file: source.path.clone(),
-                    pointer,
-                    line: line.filter(|line| *line > 0),
-                    message: format!("not a valid OpenAPI 3.0 document: {message}"),
-                }],
-            })
+            let message = format!("not a valid OpenAPI 3.0 document: {message}");
+            match line.filter(|line| *line > 0) {
+                Some(line) => Err(Error {
+                    diagnostics: vec![Diagnostic {
+                        file: source.path.clone(),
+                        pointer,
+                        line: Some(line),
+                        message,
+                    }],
+                }),
+                None => {
+                    let mut diagnostics = Diagnostics::default();
+                    diagnostics.error(pointer, message);
+                    Err(Error {
+                        diagnostics: diagnostics.locate(&source.path, &source.text),
+                    })
+                }
+            }
         }
     }
 }
@@ -136,5 +152,61 @@ fn sniff_version(source: &Source) -> Option<(&'static str, String)> {
         (Some(openapi), _) => Some(("/openapi", openapi)),
         (None, Some(swagger)) => Some(("/swagger", format!("{swagger} (Swagger)"))),
         (None, None) => None,
+    }
+}
+
+/// openapiv3 deserialises `paths` and component maps through buffered content, so serde's path
+/// stops at `/paths`. Deserialising each entry on its own finds the keyword that is wrong.
+fn refine(
+    source: &Source,
+    pointer: String,
+    message: String,
+    line: Option<usize>,
+) -> (String, String, Option<usize>) {
+    fn entries<T: serde::de::DeserializeOwned>(
+        map: &serde_json::Map<String, serde_json::Value>,
+        base: &str,
+    ) -> Option<(String, String)> {
+        map.iter().find_map(|(key, value)| {
+            let entry = push_pointer(base, key);
+            serde_path_to_error::deserialize::<_, T>(value)
+                .err()
+                .map(|err| {
+                    let (inner, message, _) = located(err.path(), err.inner().to_string(), None);
+                    (format!("{entry}{inner}"), message)
+                })
+        })
+    }
+    let document: Option<serde_json::Value> = if source.is_json() {
+        serde_json::from_str(&source.text).ok()
+    } else {
+        serde_yaml::from_str(&source.text).ok()
+    };
+    let Some(document) = document else {
+        return (pointer, message, line);
+    };
+    let section = |path: &str| {
+        document
+            .pointer(path)
+            .and_then(serde_json::Value::as_object)
+    };
+    let found = match pointer.as_str() {
+        "/paths" => section("/paths").and_then(|map| entries::<openapiv3::PathItem>(map, "/paths")),
+        "/components" => section("/components/schemas")
+            .and_then(|map| entries::<openapiv3::Schema>(map, "/components/schemas"))
+            .or_else(|| {
+                section("/components/parameters")
+                    .and_then(|map| entries::<openapiv3::Parameter>(map, "/components/parameters"))
+            })
+            .or_else(|| {
+                section("/components/responses")
+                    .and_then(|map| entries::<openapiv3::Response>(map, "/components/responses"))
+            }),
+        _ => None,
+    };
+    match found {
+        // The line is looked up from the refined pointer by the caller's diagnostics.
+        Some((refined, message)) => (refined, message, None),
+        None => (pointer, message, line),
     }
 }

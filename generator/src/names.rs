@@ -8,8 +8,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Words Rust reserves (strict and reserved, edition 2024).
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
     "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
@@ -20,9 +20,34 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 /// Type names the generated code uses unqualified; a schema with one of these names gets a
 /// suffix so that it does not shadow them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "BTreeMap", "Value",
-    "Map", "Serialize", "Deserialize", "Serializer", "Deserializer", "Default", "Debug", "Clone",
-    "Copy", "PartialEq", "Eq", "Hash", "Display", "Formatter", "Self", "Base64", "Bytes",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "BTreeMap",
+    "Value",
+    "Map",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    "Default",
+    "Debug",
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Display",
+    "Formatter",
+    "Self",
+    "Base64",
+    "Bytes",
 ];
 
 /// A PascalCase type name for arbitrary spec text; never empty, never a keyword, never one of

@@ -109,7 +109,12 @@ impl<'a> Resolver<'a> {
     lookup!(schema, "schemas", schemas, Schema);
     lookup!(parameter, "parameters", parameters, Parameter);
     lookup!(response, "responses", responses, openapiv3::Response);
-    lookup!(request_body, "requestBodies", request_bodies, openapiv3::RequestBody);
+    lookup!(
+        request_body,
+        "requestBodies",
+        request_bodies,
+        openapiv3::RequestBody
+    );
     lookup!(header, "headers", headers, openapiv3::Header);
 
     /// Resolves a `ReferenceOr` of any component kind with the matching lookup.
@@ -336,7 +341,10 @@ impl<'a> View<'a> {
             }
         }
         if let Some(AdditionalProperties::Schema(schema)) = self.additional {
-            out.push((schema.as_ref().into(), push_pointer(pointer, "additionalProperties")));
+            out.push((
+                schema.as_ref().into(),
+                push_pointer(pointer, "additionalProperties"),
+            ));
         }
         if let Some(items) = self.items {
             out.push((items.into(), push_pointer(pointer, "items")));
@@ -400,8 +408,10 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
         match lookup(self.resolver, reference) {
             Ok(found) => Some(found),
             Err(err) => {
-                self.diagnostics
-                    .error(push_pointer(pointer, "$ref"), err.describe(reference, section));
+                self.diagnostics.error(
+                    push_pointer(pointer, "$ref"),
+                    err.describe(reference, section),
+                );
                 None
             }
         }
@@ -410,7 +420,12 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
     fn schema(&mut self, schema: SchemaRef<'_>, pointer: &str) {
         match schema {
             SchemaRef::Ref(reference) => {
-                self.reference(reference, "schemas", |r, s| r.schema(s).map(|_| ()), pointer);
+                self.reference(
+                    reference,
+                    "schemas",
+                    |r, s| r.schema(s).map(|_| ()),
+                    pointer,
+                );
             }
             SchemaRef::Inline(schema) => {
                 let view = View::of(schema);
@@ -460,7 +475,12 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
     fn header(&mut self, header: &ReferenceOr<openapiv3::Header>, pointer: &str) {
         match header {
             ReferenceOr::Reference { reference } => {
-                self.reference(reference, "headers", |r, s| r.header(s).map(|_| ()), pointer);
+                self.reference(
+                    reference,
+                    "headers",
+                    |r, s| r.header(s).map(|_| ()),
+                    pointer,
+                );
             }
             ReferenceOr::Item(header) => match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -474,7 +494,12 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
     fn response(&mut self, response: &ReferenceOr<openapiv3::Response>, pointer: &str) {
         match response {
             ReferenceOr::Reference { reference } => {
-                self.reference(reference, "responses", |r, s| r.response(s).map(|_| ()), pointer);
+                self.reference(
+                    reference,
+                    "responses",
+                    |r, s| r.response(s).map(|_| ()),
+                    pointer,
+                );
             }
             ReferenceOr::Item(response) => {
                 let base = push_pointer(pointer, "headers");
@@ -498,9 +523,16 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
             let pointer = push_pointer("/components/parameters", name);
             match parameter {
                 ReferenceOr::Reference { reference } => {
-                    self.reference(reference, "parameters", |r, s| r.parameter(s).map(|_| ()), &pointer);
+                    self.reference(
+                        reference,
+                        "parameters",
+                        |r, s| r.parameter(s).map(|_| ()),
+                        &pointer,
+                    );
                 }
-                ReferenceOr::Item(parameter) => self.parameter(parameter.parameter_data_ref(), &pointer),
+                ReferenceOr::Item(parameter) => {
+                    self.parameter(parameter.parameter_data_ref(), &pointer)
+                }
             }
         }
         for (name, response) in &components.responses {
@@ -510,7 +542,12 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
             let pointer = push_pointer("/components/requestBodies", name);
             match body {
                 ReferenceOr::Reference { reference } => {
-                    self.reference(reference, "requestBodies", |r, s| r.request_body(s).map(|_| ()), &pointer);
+                    self.reference(
+                        reference,
+                        "requestBodies",
+                        |r, s| r.request_body(s).map(|_| ()),
+                        &pointer,
+                    );
                 }
                 ReferenceOr::Item(body) => self.content(&body.content, &pointer),
             }
@@ -553,10 +590,13 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
             };
             let template_params = path_template_params(path);
             if template_params.iter().any(|name| name.is_empty()) {
-                self.diagnostics
-                    .error(path_pointer.clone(), format!("malformed path template `{path}`"));
+                self.diagnostics.error(
+                    path_pointer.clone(),
+                    format!("malformed path template `{path}`"),
+                );
             }
-            let shared = self.parameters(&item.parameters, &push_pointer(&path_pointer, "parameters"));
+            let shared =
+                self.parameters(&item.parameters, &push_pointer(&path_pointer, "parameters"));
             for (method, operation) in item.iter() {
                 let pointer = push_pointer(&path_pointer, method);
                 if let Some(id) = &operation.operation_id {
@@ -569,7 +609,8 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
                         operation_ids.insert(id, pointer.clone());
                     }
                 }
-                let own = self.parameters(&operation.parameters, &push_pointer(&pointer, "parameters"));
+                let own =
+                    self.parameters(&operation.parameters, &push_pointer(&pointer, "parameters"));
                 let mut declared: BTreeSet<&str> = BTreeSet::new();
                 for (location_is_path, name) in shared.iter().chain(own.iter()) {
                     if *location_is_path {
@@ -596,7 +637,12 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
                     let body_pointer = push_pointer(&pointer, "requestBody");
                     match body {
                         ReferenceOr::Reference { reference } => {
-                            self.reference(reference, "requestBodies", |r, s| r.request_body(s).map(|_| ()), &body_pointer);
+                            self.reference(
+                                reference,
+                                "requestBodies",
+                                |r, s| r.request_body(s).map(|_| ()),
+                                &body_pointer,
+                            );
                         }
                         ReferenceOr::Item(body) => self.content(&body.content, &body_pointer),
                     }
@@ -606,7 +652,10 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
                     self.response(default, &push_pointer(&responses_pointer, "default"));
                 }
                 for (status, response) in &operation.responses.responses {
-                    self.response(response, &push_pointer(&responses_pointer, &status.to_string()));
+                    self.response(
+                        response,
+                        &push_pointer(&responses_pointer, &status.to_string()),
+                    );
                 }
                 if let Some(security) = &operation.security {
                     self.security(security, &scheme_names, &push_pointer(&pointer, "security"));

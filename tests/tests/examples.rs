@@ -13,7 +13,8 @@ struct Case {
 }
 
 fn round_trip<T: Serialize + DeserializeOwned>(json: &str) -> Result<Value, String> {
-    let typed: T = serde_json::from_str(json).map_err(|err| format!("does not deserialise: {err}"))?;
+    let typed: T =
+        serde_json::from_str(json).map_err(|err| format!("does not deserialise: {err}"))?;
     serde_json::to_value(&typed).map_err(|err| format!("does not serialise: {err}"))
 }
 
@@ -22,7 +23,11 @@ include!(concat!(env!("OUT_DIR"), "/examples.rs"));
 #[test]
 fn examples_round_trip_through_generated_types() {
     let cases = cases();
-    assert!(cases.len() >= 50, "expected the specs' examples, found {}", cases.len());
+    assert!(
+        cases.len() >= 50,
+        "expected the specs' examples, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     let mut snapshots: std::collections::BTreeMap<&str, String> = Default::default();
     for case in &cases {
@@ -41,12 +46,18 @@ fn examples_round_trip_through_generated_types() {
                 "{} #{} ({}): round trip changed the value\n  before: {original}\n  after:  {back}",
                 case.spec, case.pointer, case.rust_type
             )),
-            Err(err) => failures.push(format!("{} #{} ({}): {err}", case.spec, case.pointer, case.rust_type)),
+            Err(err) => failures.push(format!(
+                "{} #{} ({}): {err}",
+                case.spec, case.pointer, case.rust_type
+            )),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for (spec, text) in snapshots {
-        let name = spec.trim_start_matches("specs/").trim_end_matches(".yaml").to_string();
+        let name = spec
+            .trim_start_matches("specs/")
+            .trim_end_matches(".yaml")
+            .to_string();
         insta::assert_snapshot!(format!("examples_{name}"), text);
     }
 }

@@ -17,15 +17,23 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn generate(path: &Path) -> Generated {
-    let stem = path.file_stem().unwrap().to_string_lossy().replace('_', "-");
-    let label = format!("fixtures/models/{}", path.file_name().unwrap().to_string_lossy());
+    let stem = path
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .replace('_', "-");
+    let label = format!(
+        "fixtures/models/{}",
+        path.file_name().unwrap().to_string_lossy()
+    );
     let settings = Settings {
         crate_name: format!("fixture-{stem}"),
         spec_label: label.clone(),
         command: "cargo test -p contract-tests --test models".into(),
     };
     let text = std::fs::read_to_string(path).unwrap();
-    contractgen::generate(&Source::new(label, text), &settings).unwrap_or_else(|err| panic!("{err}"))
+    contractgen::generate(&Source::new(label, text), &settings)
+        .unwrap_or_else(|err| panic!("{err}"))
 }
 
 fn rust_files(generated: &Generated) -> String {
@@ -59,7 +67,10 @@ fn generation_is_deterministic() {
 /// exercised by the behaviour tests in `fixtures/behaviour/` (copied in as the crate's tests).
 #[test]
 fn fixture_crates_compile_without_warnings_and_behave() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let scratch = root.join("target/fixture-crates");
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
     std::fs::create_dir_all(&scratch).unwrap();
@@ -76,7 +87,9 @@ fn fixture_crates_compile_without_warnings_and_behave() {
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(target, file.contents).unwrap();
         }
-        let behaviour = root.join("tests/fixtures/behaviour").join(format!("{stem}.rs"));
+        let behaviour = root
+            .join("tests/fixtures/behaviour")
+            .join(format!("{stem}.rs"));
         if behaviour.exists() {
             std::fs::create_dir_all(dir.join("tests")).unwrap();
             std::fs::copy(&behaviour, dir.join("tests/behaviour.rs")).unwrap();
@@ -94,7 +107,15 @@ fn fixture_crates_compile_without_warnings_and_behave() {
             .output()
             .expect("cargo runs")
     };
-    let clippy = cargo(&["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    let clippy = cargo(&[
+        "clippy",
+        "--quiet",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     assert!(
         clippy.status.success(),
         "fixture crates do not compile cleanly:\n{}",
@@ -113,5 +134,8 @@ fn fixture_crates_compile_without_warnings_and_behave() {
         .filter_map(|line| line.strip_prefix("test result: ok. "))
         .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
         .sum();
-    assert!(passed >= 12, "expected the behaviour tests to run, saw {passed} passing:\n{stdout}");
+    assert!(
+        passed >= 12,
+        "expected the behaviour tests to run, saw {passed} passing:\n{stdout}"
+    );
 }

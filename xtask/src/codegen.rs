@@ -30,7 +30,8 @@ pub struct SpecOutput {
 
 /// Spec files in `specs/`, sorted so output order never depends on the file system.
 pub fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = fs::read_dir(dir).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
+    let entries =
+        fs::read_dir(dir).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
@@ -54,7 +55,10 @@ pub fn generate_specs(root: &Path) -> Result<Vec<SpecOutput>, String> {
     let mut errors = Vec::new();
     for path in spec_paths(&root.join("specs"))? {
         let stem = stem_of(&path);
-        let label = format!("specs/{}", path.file_name().unwrap_or_default().to_string_lossy());
+        let label = format!(
+            "specs/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
         let settings = Settings {
             crate_name: format!("{stem}-api"),
             spec_label: label.clone(),
@@ -64,7 +68,8 @@ pub fn generate_specs(root: &Path) -> Result<Vec<SpecOutput>, String> {
         let result = fs::read_to_string(&path)
             .map_err(|err| format!("{label}: cannot read: {err}"))
             .and_then(|text| {
-                contractgen::generate(&Source::new(&label, text), &settings).map_err(|err| err.to_string())
+                contractgen::generate(&Source::new(&label, text), &settings)
+                    .map_err(|err| err.to_string())
             });
         match result {
             Ok(generated) => outputs.push(SpecOutput {
@@ -115,12 +120,17 @@ pub fn generate_one(spec: &Path, out: &Path, name: Option<String>) -> Result<(),
     let settings = Settings {
         crate_name: name.unwrap_or_else(|| format!("{}-api", stem.replace(['.', '_'], "-"))),
         spec_label: spec.display().to_string(),
-        command: format!("cargo xtask generate --spec {} --out {}", spec.display(), out.display()),
+        command: format!(
+            "cargo xtask generate --spec {} --out {}",
+            spec.display(),
+            out.display()
+        ),
     };
     let started = Instant::now();
     let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;
     let elapsed = started.elapsed();
-    let counts = write_crate(out, &generated.files).map_err(|err| format!("writing {}: {err}", out.display()))?;
+    let counts = write_crate(out, &generated.files)
+        .map_err(|err| format!("writing {}: {err}", out.display()))?;
     println!(
         "{}: {} operations, {} types, {} lines; {} written, {} unchanged, {} removed in {}; {:.1} ms",
         spec.display(),
@@ -152,7 +162,10 @@ pub fn check(root: &Path) -> Result<(), String> {
         report.extend(drift(root, &dir, &output.generated.files));
     }
     for stale in stale_crates(&generated_dir, &outputs) {
-        report.push(format!("extra crate {} has no spec in specs/\n", relative(root, &stale)));
+        report.push(format!(
+            "extra crate {} has no spec in specs/\n",
+            relative(root, &stale)
+        ));
     }
     if report.is_empty() {
         return Ok(());
@@ -164,7 +177,10 @@ pub fn check(root: &Path) -> Result<(), String> {
 }
 
 fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// Differences between one crate on disk and in memory, as readable reports.
@@ -182,7 +198,10 @@ fn drift(root: &Path, dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
                 let unified = diff
                     .unified_diff()
                     .context_radius(3)
-                    .header(&format!("{shown} (on disk)"), &format!("{shown} (from the spec)"))
+                    .header(
+                        &format!("{shown} (on disk)"),
+                        &format!("{shown} (from the spec)"),
+                    )
                     .to_string();
                 report.push(format!("changed {shown}:\n{unified}"));
             }
@@ -191,7 +210,10 @@ fn drift(root: &Path, dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
     }
     for path in files_under(dir) {
         if !expected.contains(&path) {
-            report.push(format!("unexpected {} (not generated from any spec)\n", relative(root, &path)));
+            report.push(format!(
+                "unexpected {} (not generated from any spec)\n",
+                relative(root, &path)
+            ));
         }
     }
     report
@@ -286,35 +308,74 @@ mod tests {
         let root = std::env::temp_dir().join(format!("contractgen-drift-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(root.join("specs")).unwrap();
-        fs::copy(workspace_root().join("specs/zrok.yaml"), root.join("specs/zrok.yaml")).unwrap();
-        assert!(check(&root).unwrap_err().contains("missing generated/zrok/src/models.rs"));
+        fs::copy(
+            workspace_root().join("specs/zrok.yaml"),
+            root.join("specs/zrok.yaml"),
+        )
+        .unwrap();
+        assert!(
+            check(&root)
+                .unwrap_err()
+                .contains("missing generated/zrok/src/models.rs")
+        );
 
         let outputs = generate_specs(&root).unwrap();
         write_crate(&root.join("generated/zrok"), &outputs[0].generated.files).unwrap();
         check(&root).unwrap();
 
         let models = root.join("generated/zrok/src/models.rs");
-        let edited = fs::read_to_string(&models).unwrap().replacen("pub struct", "pub(crate) struct", 1);
+        let edited =
+            fs::read_to_string(&models)
+                .unwrap()
+                .replacen("pub struct", "pub(crate) struct", 1);
         fs::write(&models, edited).unwrap();
         fs::write(root.join("generated/zrok/src/extra.rs"), "// stray\n").unwrap();
         let report = check(&root).unwrap_err();
-        assert!(report.contains("changed generated/zrok/src/models.rs"), "{report}");
+        assert!(
+            report.contains("changed generated/zrok/src/models.rs"),
+            "{report}"
+        );
         assert!(report.contains("-pub(crate) struct"), "{report}");
         assert!(report.contains("+pub struct"), "{report}");
-        assert!(report.contains("unexpected generated/zrok/src/extra.rs"), "{report}");
-        assert!(report.contains("Fix: run `cargo xtask generate`"), "{report}");
+        assert!(
+            report.contains("unexpected generated/zrok/src/extra.rs"),
+            "{report}"
+        );
+        assert!(
+            report.contains("Fix: run `cargo xtask generate`"),
+            "{report}"
+        );
 
         // Rewriting restores the crate and removes the stray file.
-        let counts = write_crate(&root.join("generated/zrok"), &outputs[0].generated.files).unwrap();
+        let counts =
+            write_crate(&root.join("generated/zrok"), &outputs[0].generated.files).unwrap();
         assert_eq!((counts.written, counts.removed), (1, 1));
         check(&root).unwrap();
 
         // A spec change is drift too, and a broken spec writes nothing.
         let spec = root.join("specs/zrok.yaml");
         let text = fs::read_to_string(&spec).unwrap();
-        fs::write(&spec, text.replace("description: zrok client access", "description: zrok client access, revised")).unwrap();
-        assert!(check(&root).unwrap_err().contains("+//! zrok client access, revised"));
-        fs::write(&spec, text.replace("$ref: '#/components/schemas/LoginRequest'", "$ref: '#/components/schemas/Nope'")).unwrap();
+        fs::write(
+            &spec,
+            text.replace(
+                "description: zrok client access",
+                "description: zrok client access, revised",
+            ),
+        )
+        .unwrap();
+        assert!(
+            check(&root)
+                .unwrap_err()
+                .contains("+//! zrok client access, revised")
+        );
+        fs::write(
+            &spec,
+            text.replace(
+                "$ref: '#/components/schemas/LoginRequest'",
+                "$ref: '#/components/schemas/Nope'",
+            ),
+        )
+        .unwrap();
         let error = generate_specs(&root).err().unwrap();
         assert!(error.contains("dangling $ref"), "{error}");
         assert!(error.contains("Nothing was written."), "{error}");

@@ -30,7 +30,11 @@ pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), 
     .map_err(|err| err.to_string())?;
     let mut rows = Vec::new();
     for spec in spec_paths(&dir)? {
-        let name = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = spec
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if only.is_some_and(|only| !name.contains(only)) {
             continue;
         }
@@ -39,7 +43,13 @@ pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), 
             .unwrap_or_default()
             .to_string_lossy()
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect();
         let crate_name = format!("corpus-{stem}");
         let out = scratch.join("crates").join(&stem);
@@ -76,24 +86,46 @@ pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), 
     }
 }
 
-fn generate(spec: &Path, out: &Path, crate_name: &str) -> Result<(usize, usize, usize, f64), String> {
+fn generate(
+    spec: &Path,
+    out: &Path,
+    crate_name: &str,
+) -> Result<(usize, usize, usize, f64), String> {
     let source = Source::read(spec).map_err(|err| err.to_string())?;
     let settings = Settings {
         crate_name: crate_name.to_string(),
-        spec_label: spec.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+        spec_label: spec
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
         command: "cargo xtask corpus".to_string(),
     };
     let started = Instant::now();
     let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
     write_crate(out, &generated.files).map_err(|err| err.to_string())?;
-    Ok((generated.operations, generated.types, generated.lines(), seconds))
+    Ok((
+        generated.operations,
+        generated.types,
+        generated.lines(),
+        seconds,
+    ))
 }
 
 fn compile(scratch: &Path, crate_name: &str) -> Result<f64, String> {
     let started = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clippy", "--quiet", "--all-features", "-p", crate_name, "--", "-D", "warnings"])
+        .args([
+            "clippy",
+            "--quiet",
+            "--all-features",
+            "-p",
+            crate_name,
+            "--",
+            "-D",
+            "warnings",
+        ])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .output()
@@ -112,7 +144,10 @@ fn print_row(row: &Row) {
     let (generated, detail) = match &row.generated {
         Ok((operations, types, lines, seconds)) => (
             "yes",
-            format!("{operations:>5} ops {types:>5} types {lines:>7} lines  generated in {:>7.1} ms", seconds * 1000.0),
+            format!(
+                "{operations:>5} ops {types:>5} types {lines:>7} lines  generated in {:>7.1} ms",
+                seconds * 1000.0
+            ),
         ),
         Err(_) => ("no", String::new()),
     };

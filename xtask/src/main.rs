@@ -10,7 +10,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Generate and check the crates in generated/")]
+#[command(
+    name = "cargo xtask",
+    about = "Generate and check the crates in generated/"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,7 +59,11 @@ fn main() -> ExitCode {
         } => codegen::generate_one(&spec, &out, name),
         Command::Generate { .. } => codegen::generate_all(),
         Command::Check => codegen::check_all(),
-        Command::Corpus { dir, only, no_build } => corpus::run(dir, only.as_deref(), !no_build),
+        Command::Corpus {
+            dir,
+            only,
+            no_build,
+        } => corpus::run(dir, only.as_deref(), !no_build),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

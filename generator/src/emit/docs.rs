@@ -23,8 +23,16 @@ pub fn attrs(lines: &[String]) -> TokenStream {
 /// The doc lines for an item: title, description, then notes.
 pub fn lines(docs: &Docs) -> Vec<String> {
     let mut out = Vec::new();
-    let description = docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    if let Some(title) = docs.title.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    let description = docs
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    if let Some(title) = docs
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
         && description.is_none_or(|d| !d.starts_with(title))
     {
         push_prose(&mut out, title);

@@ -91,9 +91,19 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
         spec_label: &settings.spec_label,
         description: description_lines
             .into_iter()
-            .map(|line| if line.is_empty() { line } else { format!(" {line}") })
+            .map(|line| {
+                if line.is_empty() {
+                    line
+                } else {
+                    format!(" {line}")
+                }
+            })
             .collect(),
-        servers: api.servers.iter().map(|server| server.url.as_str()).collect(),
+        servers: api
+            .servers
+            .iter()
+            .map(|server| server.url.as_str())
+            .collect(),
         type_count: api.types.len(),
         has_support: support.is_some(),
     }
@@ -103,7 +113,10 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
     let manifest = ManifestView {
         preamble: &toml_preamble,
         crate_name: &settings.crate_name,
-        description: toml_string(&format!("Models for the {} API, generated from its OpenAPI contract.", api.title)),
+        description: toml_string(&format!(
+            "Models for the {} API, generated from its OpenAPI contract.",
+            api.title
+        )),
         dependencies: dependencies(needs),
     }
     .render()?;
@@ -162,7 +175,9 @@ pub fn preamble_text(settings: &Settings) -> String {
 }
 
 fn toml_string(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', " ")
 }
 
 fn dependencies(needs: Needs) -> Vec<&'static str> {
@@ -174,7 +189,9 @@ fn dependencies(needs: Needs) -> Vec<&'static str> {
         out.push(r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }"#);
     }
     if needs.uuid {
-        out.push(r#"uuid = { version = "1", default-features = false, features = ["std", "serde"] }"#);
+        out.push(
+            r#"uuid = { version = "1", default-features = false, features = ["std", "serde"] }"#,
+        );
     }
     if needs.base64 {
         out.push(r#"base64 = { version = "0.22", default-features = false, features = ["std"] }"#);

@@ -107,14 +107,20 @@ impl<'a> ModelsEmitter<'a> {
             TypeKind::Struct(structure) => self.structure(def, structure, doc),
             TypeKind::Enum(string_enum) => string_enum_item(&name, string_enum, doc),
             TypeKind::Union(union) => self.union(&name, union, doc),
-            TypeKind::Alias { target, recursive: false } => {
+            TypeKind::Alias {
+                target,
+                recursive: false,
+            } => {
                 let target = self.type_tokens(target);
                 quote! {
                     #doc
                     pub type #name = #target;
                 }
             }
-            TypeKind::Alias { target, recursive: true } => {
+            TypeKind::Alias {
+                target,
+                recursive: true,
+            } => {
                 let mut target = self.type_tokens(target);
                 if matches!(target_kind(target.clone()), TargetKind::Named) {
                     target = quote!(Box<#target>);
@@ -197,7 +203,12 @@ impl<'a> ModelsEmitter<'a> {
             debug_fields.push(quote!(.field(#extra_name, &self.#extra)));
         }
         let secret = structure.fields.iter().any(|field| field.secret);
-        let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(Serialize), quote!(Deserialize)];
+        let mut derives = vec![
+            quote!(Clone),
+            quote!(PartialEq),
+            quote!(Serialize),
+            quote!(Deserialize),
+        ];
         if !secret {
             derives.insert(0, quote!(Debug));
         }

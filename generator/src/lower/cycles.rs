@@ -17,8 +17,9 @@ pub fn break_cycles(types: &mut [TypeDef]) {
     // Newtypes hold their target inline, so their edge is direct from here on.
     let direct_edges: Vec<Vec<usize>> = types.iter().map(|def| edges(def, false)).collect();
     let direct = components(&direct_edges);
-    let same_component =
-        |from: usize, ty: &TypeRef| direct_target(ty).is_some_and(|to| direct[to].0 == direct[from].0);
+    let same_component = |from: usize, ty: &TypeRef| {
+        direct_target(ty).is_some_and(|to| direct[to].0 == direct[from].0)
+    };
     for (index, def) in types.iter_mut().enumerate() {
         match &mut def.kind {
             TypeKind::Struct(structure) => {
@@ -48,7 +49,9 @@ pub fn direct_target(ty: &TypeRef) -> Option<usize> {
 fn collect_all(ty: &TypeRef, out: &mut Vec<usize>) {
     match ty {
         TypeRef::Named(TypeId(id)) => out.push(*id),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => collect_all(inner, out),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            collect_all(inner, out)
+        }
         TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }

@@ -38,7 +38,15 @@ pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
                 document,
                 security_schemes: &security_schemes,
             }
-            .lower(path, method, &item.parameters, operation, &pointer, &mut method_names, &mut type_stems);
+            .lower(
+                path,
+                method,
+                &item.parameters,
+                operation,
+                &pointer,
+                &mut method_names,
+                &mut type_stems,
+            );
             operations.push(lowered);
         }
     }
@@ -159,16 +167,26 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         let mut param_names = Scope::default();
         let mut merged: IndexMap<(String, &'static str), (&'a Parameter, String)> = IndexMap::new();
         for (list, base) in [
-            (shared_parameters, push_pointer(&push_pointer("/paths", path), "parameters")),
-            (&operation.parameters[..], push_pointer(pointer, "parameters")),
+            (
+                shared_parameters,
+                push_pointer(&push_pointer("/paths", path), "parameters"),
+            ),
+            (
+                &operation.parameters[..],
+                push_pointer(pointer, "parameters"),
+            ),
         ] {
             for (index, parameter) in list.iter().enumerate() {
                 let (parameter, parameter_pointer) = match parameter {
-                    ReferenceOr::Item(parameter) => (parameter, push_pointer(&base, &index.to_string())),
-                    ReferenceOr::Reference { reference } => match self.schemas.resolver.parameter(reference) {
-                        Ok((_, parameter)) => (parameter, ref_pointer(reference)),
-                        Err(_) => continue,
-                    },
+                    ReferenceOr::Item(parameter) => {
+                        (parameter, push_pointer(&base, &index.to_string()))
+                    }
+                    ReferenceOr::Reference { reference } => {
+                        match self.schemas.resolver.parameter(reference) {
+                            Ok((_, parameter)) => (parameter, ref_pointer(reference)),
+                            Err(_) => continue,
+                        }
+                    }
                 };
                 let location = match parameter {
                     Parameter::Path { .. } => "path",
@@ -181,7 +199,12 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             }
         }
         for (parameter, parameter_pointer) in merged.into_values() {
-            parameters.push(self.parameter(parameter, &parameter_pointer, &type_stem, &mut param_names));
+            parameters.push(self.parameter(
+                parameter,
+                &parameter_pointer,
+                &type_stem,
+                &mut param_names,
+            ));
         }
 
         let body = operation.request_body.as_ref().and_then(|body| {
@@ -204,11 +227,17 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         for (status, response) in &operation.responses.responses {
             let (status, key) = match status {
                 openapiv3::StatusCode::Code(code) => (StatusCode::Code(*code), code.to_string()),
-                openapiv3::StatusCode::Range(range) => (StatusCode::Range(*range), format!("{range}XX")),
+                openapiv3::StatusCode::Range(range) => {
+                    (StatusCode::Range(*range), format!("{range}XX"))
+                }
             };
-            if let Some(response) =
-                self.response(response, &push_pointer(&responses_pointer, &key), &type_stem, &key, status)
-            {
+            if let Some(response) = self.response(
+                response,
+                &push_pointer(&responses_pointer, &key),
+                &type_stem,
+                &key,
+                status,
+            ) {
                 responses.push(response);
             }
         }
@@ -224,7 +253,10 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             responses.push(response);
         }
 
-        let requirements = operation.security.as_ref().or(self.document.security.as_ref());
+        let requirements = operation
+            .security
+            .as_ref()
+            .or(self.document.security.as_ref());
         let security = requirements
             .map(|requirements| {
                 requirements
@@ -234,7 +266,8 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                         schemes: requirement
                             .iter()
                             .filter_map(|(name, scopes)| {
-                                let index = self.security_schemes.iter().position(|s| &s.name == name)?;
+                                let index =
+                                    self.security_schemes.iter().position(|s| &s.name == name)?;
                                 Some((index, scopes.clone()))
                             })
                             .collect(),
@@ -305,14 +338,23 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         let schema_pointer = match &data.format {
             ParameterSchemaOrContent::Schema(_) => push_pointer(pointer, "schema"),
             ParameterSchemaOrContent::Content(content) => {
-                let media = content.keys().next().map(String::as_str).unwrap_or_default();
-                push_pointer(&push_pointer(&push_pointer(pointer, "content"), media), "schema")
+                let media = content
+                    .keys()
+                    .next()
+                    .map(String::as_str)
+                    .unwrap_or_default();
+                push_pointer(
+                    &push_pointer(&push_pointer(pointer, "content"), media),
+                    "schema",
+                )
             }
         };
         let schema = parameter_schema(&data.format);
         let hint = format!("{type_stem}{}", names::type_name(&data.name));
         let ty = match schema {
-            Some(schema) => self.schemas.lower(schema, &schema_pointer, &hint, self.diagnostics),
+            Some(schema) => self
+                .schemas
+                .lower(schema, &schema_pointer, &hint, self.diagnostics),
             None => TypeRef::Primitive(Primitive::String),
         };
         let mut docs = match schema {
@@ -367,7 +409,8 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                 if let (Some(ty), Some(example)) = (&ty, &media.example)
                     && kind == MediaKind::Json
                 {
-                    self.schemas.record_media_example(&media_pointer, ty.clone(), example);
+                    self.schemas
+                        .record_media_example(&media_pointer, ty.clone(), example);
                 }
                 Content {
                     media_type: media_type.clone(),
@@ -404,10 +447,12 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         for (name, header) in &response.headers {
             let (header, header_pointer) = match header {
                 ReferenceOr::Item(header) => (header, push_pointer(&headers_pointer, name)),
-                ReferenceOr::Reference { reference } => match self.schemas.resolver.header(reference) {
-                    Ok((_, header)) => (header, ref_pointer(reference)),
-                    Err(_) => continue,
-                },
+                ReferenceOr::Reference { reference } => {
+                    match self.schemas.resolver.header(reference) {
+                        Ok((_, header)) => (header, ref_pointer(reference)),
+                        Err(_) => continue,
+                    }
+                }
             };
             let ty = match parameter_schema(&header.format) {
                 Some(schema) => self.schemas.lower(

@@ -82,9 +82,12 @@ impl<'a> SchemaLowering<'a> {
             let type_name = self.component_names[id.0].clone();
             let pointer = push_pointer("/components/schemas", name);
             let shape = match schema {
-                openapiv3::ReferenceOr::Reference { reference } => {
-                    Shape::Use(self.lower(SchemaRef::Ref(reference), &pointer, &type_name, diagnostics))
-                }
+                openapiv3::ReferenceOr::Reference { reference } => Shape::Use(self.lower(
+                    SchemaRef::Ref(reference),
+                    &pointer,
+                    &type_name,
+                    diagnostics,
+                )),
                 openapiv3::ReferenceOr::Item(schema) => {
                     let shape = self.shape(schema, &pointer, &type_name, diagnostics);
                     let mut ty = TypeRef::Named(id);
@@ -137,13 +140,14 @@ impl<'a> SchemaLowering<'a> {
         diagnostics: &mut Diagnostics,
     ) -> TypeRef {
         match schema {
-            SchemaRef::Ref(reference) => match split_ref(reference, "schemas")
-                .and_then(|name| self.components.get(name).copied().or_else(|| {
+            SchemaRef::Ref(reference) => match split_ref(reference, "schemas").and_then(|name| {
+                self.components.get(name).copied().or_else(|| {
                     self.resolver
                         .schema(reference)
                         .ok()
                         .and_then(|(name, _)| self.components.get(name.as_str()).copied())
-                })) {
+                })
+            }) {
                 Some(id) if self.nullable_components.contains(&id) => TypeRef::Named(id).nullable(),
                 Some(id) => TypeRef::Named(id),
                 None => {
@@ -168,7 +172,11 @@ impl<'a> SchemaLowering<'a> {
                         }))
                     }
                 };
-                let ty = if schema.schema_data.nullable { ty.nullable() } else { ty };
+                let ty = if schema.schema_data.nullable {
+                    ty.nullable()
+                } else {
+                    ty
+                };
                 self.record_example(schema, pointer, ty.clone());
                 self.memo.insert(pointer.to_string(), ty.clone());
                 ty
@@ -216,7 +224,11 @@ impl<'a> SchemaLowering<'a> {
         if !view.one_of.is_empty() || !view.any_of.is_empty() {
             return self.union(&view, pointer, name, docs, diagnostics);
         }
-        if !view.enumeration.is_empty() && view.enumeration.iter().all(|v| v.is_string() || v.is_null())
+        if !view.enumeration.is_empty()
+            && view
+                .enumeration
+                .iter()
+                .all(|v| v.is_string() || v.is_null())
             && matches!(view.typ, None | Some("string"))
         {
             let variants = enum_variants(&view.enumeration);
@@ -249,7 +261,9 @@ impl<'a> SchemaLowering<'a> {
             None if view.properties.is_some() || view.additional.is_some() => {
                 self.object(&view, pointer, name, docs, diagnostics)
             }
-            None if view.items.is_some() => Shape::Use(self.array(&view, pointer, name, diagnostics)),
+            None if view.items.is_some() => {
+                Shape::Use(self.array(&view, pointer, name, diagnostics))
+            }
             None => Shape::Use(TypeRef::Any),
         }
     }
@@ -293,16 +307,18 @@ impl<'a> SchemaLowering<'a> {
         docs: Docs,
         diagnostics: &mut Diagnostics,
     ) -> Shape {
-        let additional = merged.additional.map(|(additional, add_pointer)| match additional {
-            AdditionalProperties::Any(true) => Some(TypeRef::Any),
-            AdditionalProperties::Any(false) => None,
-            AdditionalProperties::Schema(schema) => Some(self.lower(
-                schema.as_ref().into(),
-                &add_pointer,
-                &format!("{name}Value"),
-                diagnostics,
-            )),
-        });
+        let additional = merged
+            .additional
+            .map(|(additional, add_pointer)| match additional {
+                AdditionalProperties::Any(true) => Some(TypeRef::Any),
+                AdditionalProperties::Any(false) => None,
+                AdditionalProperties::Schema(schema) => Some(self.lower(
+                    schema.as_ref().into(),
+                    &add_pointer,
+                    &format!("{name}Value"),
+                    diagnostics,
+                )),
+            });
         if merged.properties.is_empty() {
             // A map, or a free-form object.
             let value = additional.flatten().unwrap_or(TypeRef::Any);
@@ -336,10 +352,14 @@ impl<'a> SchemaLowering<'a> {
                 field_docs.notes.push(format!("Default: `{default}`."));
             }
             if read_only {
-                field_docs.notes.push("Read-only: sent by the server, ignored in requests.".into());
+                field_docs
+                    .notes
+                    .push("Read-only: sent by the server, ignored in requests.".into());
             }
             if write_only {
-                field_docs.notes.push("Write-only: sent by clients, never returned.".into());
+                field_docs
+                    .notes
+                    .push("Write-only: sent by clients, never returned.".into());
             }
             fields.push(Field {
                 rust_name: field_names.claim(names::value_name(&wire_name)),
@@ -411,7 +431,13 @@ impl<'a> SchemaLowering<'a> {
         self.structure(merged, name, docs, diagnostics)
     }
 
-    fn merge_all_of(&mut self, view: &View<'a>, pointer: &str, merged: &mut Merged<'a>, depth: usize) {
+    fn merge_all_of(
+        &mut self,
+        view: &View<'a>,
+        pointer: &str,
+        merged: &mut Merged<'a>,
+        depth: usize,
+    ) {
         merge_object(view, pointer, merged);
         if depth > 32 {
             return;
@@ -479,9 +505,16 @@ impl<'a> SchemaLowering<'a> {
                 }
             }
             let member_pointer = push_pointer(&base, &index.to_string());
-            let ty = self.lower(member_ref, &member_pointer, &format!("{name}Variant{}", index + 1), diagnostics);
+            let ty = self.lower(
+                member_ref,
+                &member_pointer,
+                &format!("{name}Variant{}", index + 1),
+                diagnostics,
+            );
             let component = match member_ref {
-                SchemaRef::Ref(reference) => self.resolver.schema(reference).ok().map(|(name, _)| name),
+                SchemaRef::Ref(reference) => {
+                    self.resolver.schema(reference).ok().map(|(name, _)| name)
+                }
                 SchemaRef::Inline(_) => None,
             };
             lowered.push((ty, component));
@@ -587,8 +620,16 @@ fn merge_object<'a>(view: &View<'a>, pointer: &str, merged: &mut Merged<'a>) {
     if let Some(properties) = view.properties {
         let base = push_pointer(pointer, "properties");
         for (name, schema) in properties {
-            let entry = (name.clone(), SchemaRef::from(schema), push_pointer(&base, name));
-            match merged.properties.iter_mut().find(|(existing, ..)| existing == name) {
+            let entry = (
+                name.clone(),
+                SchemaRef::from(schema),
+                push_pointer(&base, name),
+            );
+            match merged
+                .properties
+                .iter_mut()
+                .find(|(existing, ..)| existing == name)
+            {
                 Some(slot) => *slot = entry,
                 None => merged.properties.push(entry),
             }
@@ -631,7 +672,10 @@ pub fn docs_of(view: &View<'_>) -> Docs {
         notes.push(format!("Constraints: {}.", view.constraints.join(", ")));
     }
     if let Some(format) = view.format
-        && !matches!(format, "date-time" | "date" | "uuid" | "byte" | "int32" | "int64" | "float" | "double")
+        && !matches!(
+            format,
+            "date-time" | "date" | "uuid" | "byte" | "int32" | "int64" | "float" | "double"
+        )
     {
         notes.push(format!("Format: `{format}`."));
     }
