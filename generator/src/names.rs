@@ -53,7 +53,11 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// A PascalCase type name for arbitrary spec text; never empty, never a keyword, never one of
 /// the names the generated code uses unqualified.
 pub fn type_name(raw: &str) -> String {
-    let mut name = pascal(raw);
+    // Already a PascalCase identifier (`ApiKeysCreateAPIkeyRequest`): keep the spec's spelling.
+    let verbatim = raw.starts_with(|c: char| c.is_ascii_uppercase())
+        && raw.chars().all(|c| c.is_ascii_alphanumeric())
+        && raw.chars().any(|c| c.is_ascii_lowercase());
+    let mut name = if verbatim { raw.to_string() } else { pascal(raw) };
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         name.push_str("Model");
     }
@@ -146,6 +150,8 @@ mod tests {
     #[test]
     fn names_are_safe_identifiers() {
         assert_eq!(type_name("errorMessage"), "ErrorMessage");
+        assert_eq!(type_name("ApiKeysCreateAPIkeyRequest"), "ApiKeysCreateAPIkeyRequest");
+        assert_eq!(type_name("HTTP"), "Http");
         assert_eq!(type_name("200 response"), "V200Response");
         assert_eq!(type_name("+1"), "Plus1");
         assert_eq!(type_name("-1"), "Minus1");

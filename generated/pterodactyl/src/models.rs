@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApiKeysCreateApIkeyRequest {
+pub struct ApiKeysCreateAPIkeyRequest {
     /// List of allowed IPs
     pub allowed_ips: Vec<String>,
     /// Note for the API key
@@ -61,13 +61,13 @@ impl ::std::fmt::Debug for PasswordUpdatepasswordRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TwoFactorEnable2FaRequest {
+pub struct TwoFactorEnable2FARequest {
     /// TOTP Code
     pub code: String,
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct TwoFactorDisable2FaRequest {
+pub struct TwoFactorDisable2FARequest {
     /// Existing password
     ///
     /// Format: `password`.
@@ -75,9 +75,9 @@ pub struct TwoFactorDisable2FaRequest {
 }
 
 /// Fields marked `writeOnly` or `format: password` are redacted.
-impl ::std::fmt::Debug for TwoFactorDisable2FaRequest {
+impl ::std::fmt::Debug for TwoFactorDisable2FARequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TwoFactorDisable2FaRequest")
+        f.debug_struct("TwoFactorDisable2FARequest")
             .field("password", &"<redacted>")
             .finish()
     }
