@@ -57,7 +57,11 @@ pub fn type_name(raw: &str) -> String {
     let verbatim = raw.starts_with(|c: char| c.is_ascii_uppercase())
         && raw.chars().all(|c| c.is_ascii_alphanumeric())
         && raw.chars().any(|c| c.is_ascii_lowercase());
-    let mut name = if verbatim { raw.to_string() } else { pascal(raw) };
+    let mut name = if verbatim {
+        raw.to_string()
+    } else {
+        pascal(raw)
+    };
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         name.push_str("Model");
     }
@@ -150,7 +154,10 @@ mod tests {
     #[test]
     fn names_are_safe_identifiers() {
         assert_eq!(type_name("errorMessage"), "ErrorMessage");
-        assert_eq!(type_name("ApiKeysCreateAPIkeyRequest"), "ApiKeysCreateAPIkeyRequest");
+        assert_eq!(
+            type_name("ApiKeysCreateAPIkeyRequest"),
+            "ApiKeysCreateAPIkeyRequest"
+        );
         assert_eq!(type_name("HTTP"), "Http");
         assert_eq!(type_name("200 response"), "V200Response");
         assert_eq!(type_name("+1"), "Plus1");
