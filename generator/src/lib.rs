@@ -50,23 +50,11 @@ impl Generated {
 
 /// Loads, validates and lowers a spec: the IR alone, for tools that inspect it.
 pub fn lower(source: &Source) -> Result<ir::Api, Error> {
-    let document = load::load(source)?;
-    resolve_and_lower(source, &document)
+    lower_timed(source, &mut Timings::default())
 }
 
-fn resolve_and_lower(source: &Source, document: &openapiv3::OpenAPI) -> Result<ir::Api, Error> {
-    let mut diagnostics = diagnostics::Diagnostics::default();
-    resolve::validate(document, &mut diagnostics);
-    diagnostics.finish(&source.path, &source.text)?;
-    let mut diagnostics = diagnostics::Diagnostics::default();
-    let api = lower::lower(document, &mut diagnostics);
-    diagnostics.finish(&source.path, &source.text)?;
-    Ok(api)
-}
-
-/// Runs the whole pipeline on one spec.
-pub fn generate(source: &Source, settings: &Settings) -> Result<Generated, Error> {
-    let mut timings = Timings::default();
+/// The stages up to the IR, each timed.
+fn lower_timed(source: &Source, timings: &mut Timings) -> Result<ir::Api, Error> {
     let started = Instant::now();
     let document = load::load(source)?;
     timings.load = started.elapsed();
@@ -81,8 +69,14 @@ pub fn generate(source: &Source, settings: &Settings) -> Result<Generated, Error
     let mut diagnostics = diagnostics::Diagnostics::default();
     let api = lower::lower(&document, &mut diagnostics);
     diagnostics.finish(&source.path, &source.text)?;
-    drop(document);
     timings.lower = started.elapsed();
+    Ok(api)
+}
+
+/// Runs the whole pipeline on one spec.
+pub fn generate(source: &Source, settings: &Settings) -> Result<Generated, Error> {
+    let mut timings = Timings::default();
+    let api = lower_timed(source, &mut timings)?;
 
     let started = Instant::now();
     let pending = emit::emit(&api, settings)
