@@ -116,21 +116,6 @@ impl<'a> Resolver<'a> {
         openapiv3::RequestBody
     );
     lookup!(header, "headers", headers, openapiv3::Header);
-
-    /// Resolves a `ReferenceOr` of any component kind with the matching lookup.
-    pub fn item<'b, T>(
-        &self,
-        value: &'b ReferenceOr<T>,
-        lookup: impl Fn(&Self, &str) -> Result<(String, &'b T), RefError>,
-    ) -> Result<&'b T, RefError>
-    where
-        'a: 'b,
-    {
-        match value {
-            ReferenceOr::Item(item) => Ok(item),
-            ReferenceOr::Reference { reference } => lookup(self, reference).map(|(_, item)| item),
-        }
-    }
 }
 
 /// The JSON pointer a local `$ref` names, for messages and memoisation.
