@@ -1,0 +1,224 @@
+//! What generated reqwest clients call: URL and header building, and response decoding whose
+//! errors name the status, the media type and the JSON path that failed.
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::params::Style;
+
+/// Everything that can go wrong calling an operation.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The request could not be sent or the response not received.
+    #[error("transport error: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// The server answered with a status the spec does not document for this operation.
+    #[error("unexpected status {status}")]
+    UnexpectedStatus {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+    /// The response body did not match the documented schema.
+    #[error("cannot decode the {status} response ({media_type}) at `{path}`: {message}")]
+    Decode {
+        status: StatusCode,
+        media_type: String,
+        /// JSON path of the value that failed, `.` for the whole body.
+        path: String,
+        message: String,
+        body: Bytes,
+    },
+    /// A documented response header was missing or malformed.
+    #[error("response header `{name}` of the {status} response: {message}")]
+    Header {
+        status: StatusCode,
+        name: String,
+        message: String,
+    },
+    /// A parameter could not be put on the wire.
+    #[error("cannot encode parameter `{name}`: {message}")]
+    Encode { name: String, message: String },
+}
+
+/// A request being assembled.
+pub struct RequestParts {
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub cookies: Vec<(String, String)>,
+}
+
+impl RequestParts {
+    pub fn new() -> Self {
+        Self {
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+        }
+    }
+
+    pub fn literal(&mut self, text: &str) {
+        self.path.push_str(text);
+    }
+
+    pub fn path(&mut self, name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<(), ClientError> {
+        let encoded = crate::params::encode_path(name, value, style, explode).map_err(|message| encode_error(name, message))?;
+        self.path.push_str(&encoded);
+        Ok(())
+    }
+
+    pub fn query(&mut self, name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<(), ClientError> {
+        let pairs = crate::params::encode_query(name, value, style, explode).map_err(|message| encode_error(name, message))?;
+        self.query.extend(pairs);
+        Ok(())
+    }
+
+    pub fn header(&mut self, name: &str, value: &impl Serialize) -> Result<(), ClientError> {
+        let text = crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
+        self.headers.push((name.to_string(), text));
+        Ok(())
+    }
+
+    pub fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), ClientError> {
+        let text = crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
+        self.cookies.push((name.to_string(), text));
+        Ok(())
+    }
+
+    /// The reqwest request for `base_url` + the assembled path, with query, headers and cookies.
+    pub fn build(self, http: &reqwest::Client, method: reqwest::Method, base_url: &str) -> reqwest::RequestBuilder {
+        let mut url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.query).finish());
+        }
+        let mut request = http.request(method, url);
+        for (name, value) in &self.headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            request = request.header(http::header::COOKIE, cookie);
+        }
+        request
+    }
+}
+
+impl Default for RequestParts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn encode_error(name: &str, message: String) -> ClientError {
+    ClientError::Encode {
+        name: name.to_string(),
+        message,
+    }
+}
+
+/// Serialises a JSON body; the media type is the documented one (vendor `+json` included).
+pub fn json_body(request: reqwest::RequestBuilder, media_type: &str, body: &impl Serialize) -> Result<reqwest::RequestBuilder, ClientError> {
+    let bytes = serde_json::to_vec(body).map_err(|err| encode_error("body", err.to_string()))?;
+    Ok(request.header(http::header::CONTENT_TYPE, media_type).body(bytes))
+}
+
+pub fn form_body(request: reqwest::RequestBuilder, media_type: &str, body: &impl Serialize) -> Result<reqwest::RequestBuilder, ClientError> {
+    let text = serde_urlencoded::to_string(body).map_err(|err| encode_error("body", err.to_string()))?;
+    Ok(request.header(http::header::CONTENT_TYPE, media_type).body(text))
+}
+
+pub fn raw_body(request: reqwest::RequestBuilder, media_type: &str, body: impl Into<reqwest::Body>) -> reqwest::RequestBuilder {
+    request.header(http::header::CONTENT_TYPE, media_type).body(body)
+}
+
+/// A received response, read whole.
+pub struct Received {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Received {
+    pub async fn read(response: reqwest::Response) -> Result<Self, ClientError> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Self { status, headers, body })
+    }
+
+    pub fn media_type(&self) -> String {
+        self.headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ClientError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| ClientError::Decode {
+            status: self.status,
+            media_type: self.media_type(),
+            path: err.path().to_string(),
+            message: err.inner().to_string(),
+            body: self.body.clone(),
+        })
+    }
+
+    pub fn text(&self) -> Result<String, ClientError> {
+        String::from_utf8(self.body.to_vec()).map_err(|err| ClientError::Decode {
+            status: self.status,
+            media_type: self.media_type(),
+            path: ".".into(),
+            message: err.to_string(),
+            body: self.body.clone(),
+        })
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+
+    /// A documented response header, parsed to its type.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ClientError> {
+        let Some(value) = self.headers.get(name) else {
+            return Ok(None);
+        };
+        let text = value.to_str().map_err(|err| self.header_error(name, err.to_string()))?;
+        crate::params::Raw::single(text, Style::Simple)
+            .parse()
+            .map(Some)
+            .map_err(|message| self.header_error(name, message))
+    }
+
+    pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, ClientError> {
+        self.header(name)?.ok_or_else(|| self.header_error(name, "is missing".into()))
+    }
+
+    fn header_error(&self, name: &str, message: String) -> ClientError {
+        ClientError::Header {
+            status: self.status,
+            name: name.to_string(),
+            message,
+        }
+    }
+
+    /// The error for a status the operation does not document.
+    pub fn unexpected(self) -> ClientError {
+        ClientError::UnexpectedStatus {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+}

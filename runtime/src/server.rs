@@ -1,0 +1,390 @@
+//! What generated axum routers call: request extraction that answers bad input with a clear
+//! 4xx before any handler runs, credential checks, and responses in the documented media type.
+//!
+//! Every refusal has the same JSON shape:
+//! `{"error": {"status": 400, "code": "invalid_query", "message": "..."}}`.
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::params::{Raw, Style};
+
+/// Settings every generated router takes.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerConfig {
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    pub body_limit: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            body_limit: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// A request refused before it reached the handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub status: StatusCode,
+    /// Stable machine-readable reason, e.g. `missing_credentials`.
+    pub code: &'static str,
+    pub message: String,
+    /// `WWW-Authenticate` challenge for 401s.
+    pub challenge: Option<&'static str>,
+}
+
+impl Rejection {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            challenge: None,
+        }
+    }
+
+    fn unauthorized(message: impl Into<String>, challenge: Option<&'static str>) -> Self {
+        Self {
+            challenge,
+            ..Self::new(StatusCode::UNAUTHORIZED, "missing_credentials", message)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    status: u16,
+    code: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: self.status.as_u16(),
+                code: self.code,
+                message: &self.message,
+            },
+        };
+        let mut response = json_response(self.status, "application/json", &body);
+        if let Some(challenge) = self.challenge {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        response
+    }
+}
+
+/// The router's fallback: no route matched.
+pub async fn not_found() -> Rejection {
+    Rejection::new(StatusCode::NOT_FOUND, "not_found", "no operation is defined at this path")
+}
+
+/// The router's fallback for a known path with another method (axum adds `Allow`).
+pub async fn method_not_allowed() -> Rejection {
+    Rejection::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not support the method; see the Allow header",
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+/// Query pairs, percent-decoded.
+pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn param_rejection(location: &str, name: &str, message: &str) -> Rejection {
+    Rejection::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_parameter",
+        format!("{location} parameter `{name}`: {message}"),
+    )
+}
+
+fn parse_raw<T: DeserializeOwned>(raw: &Raw, location: &str, name: &str, required: bool) -> Result<Option<T>, Rejection> {
+    if raw.is_empty() {
+        return if required {
+            Err(param_rejection(location, name, "is required"))
+        } else {
+            Ok(None)
+        };
+    }
+    raw.parse()
+        .map(Some)
+        .map_err(|message| param_rejection(location, name, &message))
+}
+
+/// A required parameter: present and well-formed, or a 400.
+pub fn required<T>(found: Result<Option<T>, Rejection>, location: &str, name: &str) -> Result<T, Rejection> {
+    found?.ok_or_else(|| param_rejection(location, name, "is required"))
+}
+
+pub fn query<T: DeserializeOwned>(
+    pairs: &[(String, String)],
+    name: &str,
+    style: Style,
+    explode: bool,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
+    parse_raw(&Raw::from_query(pairs, name, style, explode), "query", name, required)
+}
+
+/// A path parameter from axum's captures (already percent-decoded).
+pub fn path<T: DeserializeOwned>(captures: &[(String, String)], name: &str, style: Style) -> Result<Option<T>, Rejection> {
+    let raw = captures
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| {
+            let value = match style {
+                Style::Label => value.strip_prefix('.').unwrap_or(value),
+                Style::Matrix => value
+                    .strip_prefix(';')
+                    .and_then(|rest| rest.strip_prefix(name))
+                    .and_then(|rest| rest.strip_prefix('='))
+                    .unwrap_or(value),
+                _ => value,
+            };
+            Raw::single(value, style)
+        })
+        .unwrap_or_default();
+    parse_raw(&raw, "path", name, true)
+}
+
+pub fn header<T: DeserializeOwned>(headers: &HeaderMap, name: &str, required: bool) -> Result<Option<T>, Rejection> {
+    let raw = match headers.get(name) {
+        Some(value) => match value.to_str() {
+            Ok(text) => Raw::single(text, Style::Simple),
+            Err(_) => return Err(param_rejection("header", name, "is not visible ASCII")),
+        },
+        None => Raw::default(),
+    };
+    parse_raw(&raw, "header", name, required)
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+pub fn cookie<T: DeserializeOwned>(headers: &HeaderMap, name: &str, required: bool) -> Result<Option<T>, Rejection> {
+    let raw = cookie_value(headers, name)
+        .map(|value| Raw::single(value, Style::Form))
+        .unwrap_or_default();
+    parse_raw(&raw, "cookie", name, required)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+
+/// An API key from a header, query parameter or cookie.
+pub fn api_key(headers: &HeaderMap, query: &[(String, String)], location: &str, name: &str) -> Result<String, Rejection> {
+    let found = match location {
+        "header" => headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_string),
+        "query" => query.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()),
+        _ => cookie_value(headers, name).map(str::to_string),
+    };
+    found
+        .filter(|key| !key.is_empty())
+        .ok_or_else(|| Rejection::unauthorized(format!("this operation needs an API key in {location} `{name}`"), None))
+}
+
+fn authorization<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (given, credentials) = value.split_once(' ')?;
+    given.eq_ignore_ascii_case(scheme).then(|| credentials.trim())
+}
+
+/// A bearer token from `Authorization: Bearer ...`.
+pub fn bearer(headers: &HeaderMap) -> Result<String, Rejection> {
+    authorization(headers, "bearer")
+        .filter(|token| !token.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| Rejection::unauthorized("this operation needs `Authorization: Bearer <token>`", Some("Bearer")))
+}
+
+/// User name and password from `Authorization: Basic ...`.
+pub fn basic(headers: &HeaderMap) -> Result<(String, String), Rejection> {
+    use base64::Engine as _;
+    let refuse = || Rejection::unauthorized("this operation needs `Authorization: Basic <credentials>`", Some("Basic"));
+    let encoded = authorization(headers, "basic").ok_or_else(refuse)?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| refuse())?;
+    let text = String::from_utf8(decoded).map_err(|_| refuse())?;
+    let (user, password) = text.split_once(':').ok_or_else(refuse)?;
+    Ok((user.to_string(), password.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/// The essence (`type/subtype`, lower-cased, no parameters) of a media type.
+pub fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// Which of the documented request media types the request's `Content-Type` is: the index
+/// into `accepted`, or 415.
+pub fn content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rejection> {
+    let given = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(essence);
+    let position = given.as_deref().and_then(|given| {
+        accepted.iter().position(|candidate| {
+            let candidate = essence(candidate);
+            candidate == given
+                || candidate == "*/*"
+                || candidate
+                    .strip_suffix("/*")
+                    .is_some_and(|prefix| given.split('/').next() == Some(prefix))
+        })
+    });
+    position.ok_or_else(|| {
+        Rejection::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!(
+                "Content-Type {} is not accepted here; send one of: {}",
+                given.map_or("(none)".to_string(), |given| format!("`{given}`")),
+                accepted.join(", ")
+            ),
+        )
+    })
+}
+
+/// Reads the whole body, refusing more than `limit` bytes with 413.
+pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, Rejection> {
+    let too_large = || {
+        Rejection::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|err| {
+        let inner = err.into_inner();
+        if inner.is::<http_body_util::LengthLimitError>() {
+            too_large()
+        } else {
+            Rejection::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the request body could not be read: {inner}"))
+        }
+    })
+}
+
+fn body_rejection(message: String) -> Rejection {
+    Rejection::new(StatusCode::BAD_REQUEST, "invalid_body", message)
+}
+
+/// A JSON body (any `+json` type); the error names the JSON path that failed.
+pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let location = if path == "." { String::new() } else { format!(" at `{path}`") };
+        body_rejection(format!("invalid JSON body{location}: {}", err.inner()))
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| body_rejection(format!("invalid JSON body: {err}")))?;
+    Ok(value)
+}
+
+/// An `application/x-www-form-urlencoded` body.
+pub fn form_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
+    serde_urlencoded::from_bytes(bytes).map_err(|err| body_rejection(format!("invalid form body: {err}")))
+}
+
+/// A `text/*` body.
+pub fn text_body(bytes: &[u8]) -> Result<String, Rejection> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| body_rejection("the text body is not UTF-8".into()))
+}
+
+/// The refusal for a required body that is empty.
+pub fn missing_body() -> Rejection {
+    body_rejection("a request body is required".into())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+fn with_content_type(status: StatusCode, media_type: &str, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    if let Ok(value) = HeaderValue::from_str(media_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// A JSON body with the documented media type (`application/zrok.v1+json` and friends).
+pub fn json_response(status: StatusCode, media_type: &str, body: &impl Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => with_content_type(status, media_type, Body::from(bytes)),
+        Err(err) => Rejection::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unserialisable_response",
+            format!("the handler's response could not be serialised: {err}"),
+        )
+        .into_response(),
+    }
+}
+
+pub fn text_response(status: StatusCode, media_type: &str, body: String) -> Response {
+    with_content_type(status, media_type, Body::from(body))
+}
+
+pub fn bytes_response(status: StatusCode, media_type: &str, body: Vec<u8>) -> Response {
+    with_content_type(status, media_type, Body::from(body))
+}
+
+pub fn empty_response(status: StatusCode) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    response
+}
+
+/// Adds a declared response header (simple style); a value that is not a valid header is
+/// dropped rather than sent malformed.
+pub fn set_header(response: &mut Response, name: &str, value: &impl Serialize) {
+    if let Ok(text) = crate::params::encode_simple(value)
+        && let Ok(value) = HeaderValue::from_str(&text)
+        && let Ok(name) = HeaderName::from_bytes(name.as_bytes())
+    {
+        response.headers_mut().insert(name, value);
+    }
+}
+
+/// A status the spec documents as a range or `default`, checked to be a real status code.
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
