@@ -13,7 +13,14 @@
 //!
 //! ## Contents
 //!
-//! - [`models`]: serde types for every schema the spec uses ({{ type_count }} types).
+//! - [`models`]: serde types for every schema the spec uses ({{ type_count }} types);
+//! - [`operations`]: per operation ({{ operation_count }}), its `Request` and its per-status
+//!   `Response`, shared by both sides;
+{%- if has_security %}
+//! - [`security`]: one credentials type per security scheme;
+{%- endif %}
+//! - `server` (feature `server`): one trait per tag and an axum `router`;
+//! - `client` (feature `client`): a reqwest `Client` with a method per operation.
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
@@ -34,6 +41,18 @@
     so rustfmt must not rewrite them. #}
 #[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
+pub mod operations;
+{%- if has_security %}
+#[rustfmt::skip]
+pub mod security;
+{%- endif %}
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
 {%- if has_support %}
 #[rustfmt::skip]
 pub mod support;

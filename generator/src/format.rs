@@ -62,7 +62,17 @@ fn space_items(source: &str) -> String {
                     && !previous.starts_with("//"));
             let ends_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
             let ends_inner_attr = previous == ")]" && !line.starts_with("#!");
+            let consecutive_uses = previous.starts_with("use ") && line.starts_with("use ");
+            // Items inside an `impl`, trait or inline module, one level deep.
+            let ends_inner_item = previous == "    }"
+                && ["    ///", "    pub ", "    fn ", "    async fn ", "    #[", "    impl"]
+                    .iter()
+                    .any(|start| line.starts_with(start));
+            if ends_inner_item {
+                out.push('\n');
+            }
             if (ends_item || ends_module_docs || ends_inner_attr)
+                && !consecutive_uses
                 && !line.is_empty()
                 && !line.starts_with(' ')
                 && line != "}"

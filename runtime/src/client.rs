@@ -18,7 +18,8 @@ pub enum ClientError {
     #[error("unexpected status {status}")]
     UnexpectedStatus {
         status: StatusCode,
-        headers: HeaderMap,
+        /// Boxed to keep `Result<_, ClientError>` small.
+        headers: Box<HeaderMap>,
         body: Bytes,
     },
     /// The response body did not match the documented schema.
@@ -164,7 +165,40 @@ impl Received {
             .to_string()
     }
 
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ClientError> {
+    /// The media type's essence (`application/json`), for choosing between documented types.
+    pub fn essence(&self) -> String {
+        self.media_type().split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    }
+
+    /// Checks that the response carries the documented media type (compared by essence).
+    pub fn expect_media_type(&self, documented: &str) -> Result<(), ClientError> {
+        let documented = documented.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let sent = self.essence();
+        if sent == documented || documented == "*/*" {
+            return Ok(());
+        }
+        Err(ClientError::Decode {
+            status: self.status,
+            media_type: self.media_type(),
+            path: ".".into(),
+            message: format!("the spec documents `{documented}` for this response, the server sent `{sent}`"),
+            body: self.body.clone(),
+        })
+    }
+
+    pub fn form<T: DeserializeOwned>(&self, documented: &str) -> Result<T, ClientError> {
+        self.expect_media_type(documented)?;
+        serde_urlencoded::from_bytes(&self.body).map_err(|err| ClientError::Decode {
+            status: self.status,
+            media_type: self.media_type(),
+            path: ".".into(),
+            message: err.to_string(),
+            body: self.body.clone(),
+        })
+    }
+
+    pub fn json<T: DeserializeOwned>(&self, documented: &str) -> Result<T, ClientError> {
+        self.expect_media_type(documented)?;
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         serde_path_to_error::deserialize(&mut deserializer).map_err(|err| ClientError::Decode {
             status: self.status,
@@ -175,7 +209,8 @@ impl Received {
         })
     }
 
-    pub fn text(&self) -> Result<String, ClientError> {
+    pub fn text(&self, documented: &str) -> Result<String, ClientError> {
+        self.expect_media_type(documented)?;
         String::from_utf8(self.body.to_vec()).map_err(|err| ClientError::Decode {
             status: self.status,
             media_type: self.media_type(),
@@ -185,8 +220,9 @@ impl Received {
         })
     }
 
-    pub fn bytes(&self) -> Vec<u8> {
-        self.body.to_vec()
+    pub fn bytes(&self, documented: &str) -> Result<Vec<u8>, ClientError> {
+        self.expect_media_type(documented)?;
+        Ok(self.body.to_vec())
     }
 
     /// A documented response header, parsed to its type.
@@ -217,7 +253,7 @@ impl Received {
     pub fn unexpected(self) -> ClientError {
         ClientError::UnexpectedStatus {
             status: self.status,
-            headers: self.headers,
+            headers: Box::new(self.headers),
             body: self.body,
         }
     }

@@ -104,6 +104,15 @@ pub async fn method_not_allowed() -> Rejection {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
+/// Path captures from axum's router, percent-decoded.
+pub async fn captures(parts: &mut axum::http::request::Parts) -> Result<Vec<(String, String)>, Rejection> {
+    use axum::extract::FromRequestParts;
+    axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, &())
+        .await
+        .map(|axum::extract::Path(captures)| captures)
+        .map_err(|err| Rejection::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path: {err}")))
+}
+
 /// Query pairs, percent-decoded.
 pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -201,10 +210,10 @@ pub fn cookie<T: DeserializeOwned>(headers: &HeaderMap, name: &str, required: bo
 // Credentials
 
 /// An API key from a header, query parameter or cookie.
-pub fn api_key(headers: &HeaderMap, query: &[(String, String)], location: &str, name: &str) -> Result<String, Rejection> {
+pub fn api_key(headers: &HeaderMap, query: Option<&str>, location: &str, name: &str) -> Result<String, Rejection> {
     let found = match location {
         "header" => headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_string),
-        "query" => query.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()),
+        "query" => query_pairs(query).into_iter().find(|(key, _)| key == name).map(|(_, value)| value),
         _ => cookie_value(headers, name).map(str::to_string),
     };
     found
@@ -301,6 +310,22 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
     })
 }
 
+/// A required body: read within the limit, present, and in one of the `accepted` media
+/// types, whose index is returned with the bytes.
+pub async fn required_body(headers: &HeaderMap, body: Body, limit: usize, accepted: &[&str]) -> Result<(usize, Bytes), Rejection> {
+    optional_body(headers, body, limit, accepted).await?.ok_or_else(missing_body)
+}
+
+/// An optional body: `None` when the request has none.
+pub async fn optional_body(headers: &HeaderMap, body: Body, limit: usize, accepted: &[&str]) -> Result<Option<(usize, Bytes)>, Rejection> {
+    let bytes = read_body(headers, body, limit).await?;
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let media = content_type(headers, accepted)?;
+    Ok(Some((media, bytes)))
+}
+
 fn body_rejection(message: String) -> Rejection {
     Rejection::new(StatusCode::BAD_REQUEST, "invalid_body", message)
 }
@@ -350,6 +375,18 @@ fn with_content_type(status: StatusCode, media_type: &str, body: Body) -> Respon
 pub fn json_response(status: StatusCode, media_type: &str, body: &impl Serialize) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => with_content_type(status, media_type, Body::from(bytes)),
+        Err(err) => Rejection::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unserialisable_response",
+            format!("the handler's response could not be serialised: {err}"),
+        )
+        .into_response(),
+    }
+}
+
+pub fn form_response(status: StatusCode, media_type: &str, body: &impl Serialize) -> Response {
+    match serde_urlencoded::to_string(body) {
+        Ok(text) => with_content_type(status, media_type, Body::from(text)),
         Err(err) => Rejection::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "unserialisable_response",

@@ -13,6 +13,7 @@ fn diagnose(name: &str) -> String {
         crate_name: "fixture".into(),
         spec_label: label.clone(),
         command: "test".into(),
+        runtime_path: "../../runtime".into(),
     };
     match contractgen::generate(&Source::new(&label, text), &settings) {
         Ok(_) => panic!("{name} was accepted"),

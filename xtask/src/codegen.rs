@@ -15,6 +15,12 @@ use contractgen::{Generated, GeneratedFile, Settings, Source};
 /// The command every generated file names in its preamble.
 pub const GENERATE_COMMAND: &str = "cargo xtask generate";
 
+/// The runtime crate, by absolute path, for crates generated outside the workspace.
+pub fn runtime_path() -> String {
+    let runtime = workspace_root().join("runtime");
+    runtime.canonicalize().unwrap_or(runtime).display().to_string()
+}
+
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
@@ -63,6 +69,7 @@ pub fn generate_specs(root: &Path) -> Result<Vec<SpecOutput>, String> {
             crate_name: format!("{stem}-api"),
             spec_label: label.clone(),
             command: GENERATE_COMMAND.to_string(),
+            runtime_path: "../../runtime".to_string(),
         };
         let started = Instant::now();
         let result = fs::read_to_string(&path)
@@ -125,10 +132,12 @@ pub fn generate_one(spec: &Path, out: &Path, name: Option<String>) -> Result<(),
             spec.display(),
             out.display()
         ),
+        runtime_path: runtime_path(),
     };
     let started = Instant::now();
     let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;
     let elapsed = started.elapsed();
+    println!("the crate depends on contract-runtime at {}", settings.runtime_path);
     let counts = write_crate(out, &generated.files)
         .map_err(|err| format!("writing {}: {err}", out.display()))?;
     println!(

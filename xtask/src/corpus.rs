@@ -100,6 +100,7 @@ fn generate(
             .to_string_lossy()
             .into_owned(),
         command: "cargo xtask corpus".to_string(),
+        runtime_path: crate::codegen::runtime_path(),
     };
     let started = Instant::now();
     let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;

@@ -12,7 +12,12 @@
 //!
 //! ## Contents
 //!
-//! - [`models`]: serde types for every schema the spec uses (10 types).
+//! - [`models`]: serde types for every schema the spec uses (10 types);
+//! - [`operations`]: per operation (8), its `Request` and its per-status
+//!   `Response`, shared by both sides;
+//! - [`security`]: one credentials type per security scheme;
+//! - `server` (feature `server`): one trait per tag and an axum `router`;
+//! - `client` (feature `client`): a reqwest `Client` with a method per operation.
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -32,3 +37,17 @@
 
 #[rustfmt::skip]
 pub mod models;
+
+#[rustfmt::skip]
+pub mod operations;
+
+#[rustfmt::skip]
+pub mod security;
+
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;

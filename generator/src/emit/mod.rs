@@ -2,8 +2,12 @@
 //! askama templates in `templates/` give the manifest, `lib.rs` and README their shape and
 //! receive precomputed views, so they hold no logic.
 
+pub mod client;
 pub mod docs;
 pub mod models;
+pub mod operations;
+pub mod server;
+pub mod shapes;
 
 use askama::Template;
 use proc_macro2::TokenStream;
@@ -21,6 +25,8 @@ pub struct Settings {
     pub spec_label: String,
     /// The command that regenerates the crate, for the preamble.
     pub command: String,
+    /// Path from the generated crate to the `contract-runtime` crate, for its manifest.
+    pub runtime_path: String,
 }
 
 /// A file before formatting.
@@ -44,6 +50,7 @@ struct ManifestView<'a> {
     preamble: &'a str,
     crate_name: &'a str,
     description: String,
+    runtime_path: String,
     dependencies: Vec<&'static str>,
 }
 
@@ -56,7 +63,9 @@ struct LibView<'a> {
     description: Vec<String>,
     servers: Vec<&'a str>,
     type_count: usize,
+    operation_count: usize,
     has_support: bool,
+    has_security: bool,
 }
 
 #[derive(Template)]
@@ -77,8 +86,12 @@ struct ReadmeView<'a> {
 pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::Error> {
     let mut models = ModelsEmitter::new(api);
     let models_tokens = models.emit();
+    let operations_tokens = operations::emit_operations(api);
+    let server_tokens = server::emit_server(api);
+    let client_tokens = client::emit_client(api);
     let needs = models.needs;
     let support = support_module(needs);
+    let has_security = !api.security_schemes.is_empty();
 
     let mut description_lines = Vec::new();
     if let Some(description) = &api.description {
@@ -105,7 +118,9 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
             .map(|server| server.url.as_str())
             .collect(),
         type_count: api.types.len(),
+        operation_count: api.operations.len(),
         has_support: support.is_some(),
+        has_security,
     }
     .render()?;
 
@@ -114,9 +129,10 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
         preamble: &toml_preamble,
         crate_name: &settings.crate_name,
         description: toml_string(&format!(
-            "Models for the {} API, generated from its OpenAPI contract.",
+            "Models, server traits and client for the {} API, generated from its OpenAPI contract.",
             api.title
         )),
+        runtime_path: toml_string(&settings.runtime_path),
         dependencies: dependencies(needs),
     }
     .render()?;
@@ -157,6 +173,24 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
             }),
         },
     ];
+    files.push(PendingFile {
+        path: "src/operations.rs".into(),
+        body: FileBody::Rust(operations_tokens),
+    });
+    files.push(PendingFile {
+        path: "src/server.rs".into(),
+        body: FileBody::Rust(server_tokens),
+    });
+    files.push(PendingFile {
+        path: "src/client.rs".into(),
+        body: FileBody::Rust(client_tokens),
+    });
+    if has_security {
+        files.push(PendingFile {
+            path: "src/security.rs".into(),
+            body: FileBody::Rust(operations::emit_security(api)),
+        });
+    }
     if let Some(support) = support {
         files.push(PendingFile {
             path: "src/support.rs".into(),

@@ -20,6 +20,8 @@ pub struct Needs {
 pub struct ModelsEmitter<'a> {
     api: &'a Api,
     pub needs: Needs,
+    /// Name model types as `crate::models::X`, for code outside the models module.
+    qualified: bool,
 }
 
 /// An identifier from a name the naming authority produced (`r#type` included).
@@ -35,6 +37,15 @@ impl<'a> ModelsEmitter<'a> {
         Self {
             api,
             needs: Needs::default(),
+            qualified: false,
+        }
+    }
+
+    /// An emitter for code outside `models` (operations, server, client).
+    pub fn qualified(api: &'a Api) -> Self {
+        Self {
+            qualified: true,
+            ..Self::new(api)
         }
     }
 
@@ -51,7 +62,11 @@ impl<'a> ModelsEmitter<'a> {
         match ty {
             TypeRef::Named(id) => {
                 let name = ident(&self.api.ty(*id).name);
-                quote!(#name)
+                if self.qualified {
+                    quote!(crate::models::#name)
+                } else {
+                    quote!(#name)
+                }
             }
             TypeRef::Primitive(primitive) => self.primitive(*primitive),
             TypeRef::Array(inner) => {

@@ -1,0 +1,332 @@
+//! The `client` module (feature `client`): a reqwest `Client` with one async method per
+//! operation, returning the same `Response` enums the server sends.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::docs;
+use crate::emit::models::ident;
+use crate::emit::operations::operation_docs;
+use crate::emit::shapes::{self, BodyShape, RequestFieldKind, ResponseVariant};
+use crate::ir::{Api, Content, MediaKind, Method, Operation, ParameterLocation, PathSegment, SecuritySchemeKind, StatusCode};
+
+/// The field of `Client` holding one scheme's credentials.
+fn credential_field(api: &Api, index: usize) -> proc_macro2::Ident {
+    ident(&format!("credentials_{}", crate::names::value_name(&api.security_schemes[index].name).trim_start_matches("r#")))
+}
+
+pub fn emit_client(api: &Api) -> TokenStream {
+    let default_url = api.servers.first().map_or("", |server| server.url.as_str());
+    let fields = (0..api.security_schemes.len()).map(|index| {
+        let field = credential_field(api, index);
+        let ty = shapes::scheme_type(api, index);
+        quote!(#field: Option<#ty>,)
+    });
+    let inits = (0..api.security_schemes.len()).map(|index| {
+        let field = credential_field(api, index);
+        quote!(#field: None,)
+    });
+    let setters = (0..api.security_schemes.len()).map(|index| {
+        let field = credential_field(api, index);
+        let setter = ident(&format!(
+            "with_{}",
+            crate::names::value_name(&api.security_schemes[index].name).trim_start_matches("r#")
+        ));
+        let ty = shapes::scheme_type(api, index);
+        let doc = format!(
+            " Credentials for scheme `{}`, attached to the operations that require it.",
+            api.security_schemes[index].name
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, credentials: #ty) -> Self {
+                self.#field = Some(credentials);
+                self
+            }
+        }
+    });
+    let methods: Vec<TokenStream> = api.operations.iter().map(|operation| method(api, operation)).collect();
+    let default_doc = format!(" The first server URL in the spec: `{default_url}`.");
+    quote! {
+        //! Client side: [`Client`] calls every operation over HTTP with reqwest.
+
+        pub use contract_runtime::client::ClientError;
+        use contract_runtime::client as rt;
+
+        #[doc = #default_doc]
+        pub const DEFAULT_BASE_URL: &str = #default_url;
+
+        /// Calls the API at a base URL. Timeouts, proxies and TLS belong to the
+        /// `reqwest::Client` it is given; credentials are set once, per security scheme.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            base_url: String,
+            http: reqwest::Client,
+            #(#fields)*
+        }
+
+        impl Client {
+            /// A client for `base_url` (such as `http://127.0.0.1:8080/api/v2`) with a default
+            /// `reqwest::Client`.
+            pub fn new(base_url: impl Into<String>) -> Self {
+                Self::with_http_client(base_url, reqwest::Client::new())
+            }
+
+            /// A client that sends through `http`, configured as the caller wants.
+            pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+                Self { base_url: base_url.into(), http, #(#inits)* }
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            #(#setters)*
+            #(#methods)*
+        }
+    }
+}
+
+fn method_tokens(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote!(reqwest::Method::GET),
+        Method::Put => quote!(reqwest::Method::PUT),
+        Method::Post => quote!(reqwest::Method::POST),
+        Method::Delete => quote!(reqwest::Method::DELETE),
+        Method::Options => quote!(reqwest::Method::OPTIONS),
+        Method::Head => quote!(reqwest::Method::HEAD),
+        Method::Patch => quote!(reqwest::Method::PATCH),
+        Method::Trace => quote!(reqwest::Method::TRACE),
+    }
+}
+
+fn encode_body(operation: &Operation, shape: &BodyShape, value: TokenStream) -> TokenStream {
+    let module = shapes::module(operation);
+    let encode = |content: &Content, inner: TokenStream| {
+        let media_type = &content.media_type;
+        match content.kind {
+            MediaKind::Json => quote!(rt::json_body(builder, #media_type, #inner)?),
+            MediaKind::Form => quote!(rt::form_body(builder, #media_type, #inner)?),
+            MediaKind::Text => quote!(rt::raw_body(builder, #media_type, #inner.to_string())),
+            MediaKind::Multipart | MediaKind::Binary => quote!(rt::raw_body(builder, #media_type, #inner.clone())),
+        }
+    };
+    match &shape.enum_name {
+        None => encode(&shape.variants[0].1, value),
+        Some(name) => {
+            let arms = shape.variants.iter().map(|(variant, content)| {
+                let encode = encode(content, quote!(inner));
+                quote!(crate::operations::#module::#name::#variant(inner) => #encode,)
+            });
+            quote!(match #value { #(#arms)* })
+        }
+    }
+}
+
+/// Decodes a body, checking that the server sent the documented media type.
+fn decode_content(content: &Content) -> TokenStream {
+    let media_type = &content.media_type;
+    match content.kind {
+        MediaKind::Json => quote!(received.json(#media_type)?),
+        MediaKind::Form => quote!(received.form(#media_type)?),
+        MediaKind::Text => quote!(received.text(#media_type)?),
+        MediaKind::Multipart | MediaKind::Binary => quote!(received.bytes(#media_type)?),
+    }
+}
+
+fn decode_variant(operation: &Operation, variant: &ResponseVariant) -> TokenStream {
+    let module = shapes::module(operation);
+    let name = &variant.name;
+    let body = variant.body.as_ref().map(|shape| match &shape.enum_name {
+        None => decode_content(&shape.variants[0].1),
+        Some(enum_name) => {
+            let essences: Vec<String> = shape
+                .variants
+                .iter()
+                .map(|(_, content)| content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+                .collect();
+            let last = shape.variants.len() - 1;
+            let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
+                let decode = decode_content(content);
+                let essence = &essences[index];
+                if index == last {
+                    quote!(_ => crate::operations::#module::#enum_name::#variant(#decode),)
+                } else {
+                    quote!(#essence => crate::operations::#module::#enum_name::#variant(#decode),)
+                }
+            });
+            quote!(match received.essence().as_str() { #(#arms)* })
+        }
+    });
+    let response = quote!(Response::#name);
+    if variant.is_unit() {
+        return quote!(#response);
+    }
+    if variant.is_tuple() {
+        return quote!(#response(#body));
+    }
+    let status = variant.has_status().then(|| quote!(status: received.status.as_u16(),));
+    let body = body.map(|body| quote!(body: #body,));
+    let headers = variant.headers.iter().map(|header| {
+        let field = &header.field;
+        let wire = &header.wire_name;
+        if header.required {
+            quote!(#field: received.required_header(#wire)?,)
+        } else {
+            quote!(#field: received.header(#wire)?,)
+        }
+    });
+    quote!(#response { #status #body #(#headers)* })
+}
+
+fn method(api: &Api, operation: &Operation) -> TokenStream {
+    let name = ident(&operation.rust_name);
+    let module = shapes::module(operation);
+    let fields = shapes::request_fields(operation);
+    let mut lines = operation_docs(operation);
+    if !fields.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("`request` carries the parameters and body; see [`crate::operations::{}::Request`].", operation.rust_name.trim_start_matches("r#")));
+    }
+    lines.push(String::new());
+    lines.push("Returns the documented response for the status the server sent, or [`ClientError`] for an undocumented status, a body that does not decode, or a transport failure.".into());
+    let doc = docs::attrs(&lines);
+    let argument = (!fields.is_empty()).then(|| quote!(request: &crate::operations::#module::Request));
+
+    let path = operation.path.segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(parts.literal(#text);),
+        PathSegment::Param(wire) => {
+            let field = fields.iter().find_map(|field| match field.kind {
+                RequestFieldKind::Parameter(index)
+                    if operation.parameters[index].wire_name == *wire
+                        && operation.parameters[index].location == ParameterLocation::Path =>
+                {
+                    Some((&field.field, &operation.parameters[index]))
+                }
+                _ => None,
+            });
+            match field {
+                Some((field, parameter)) => {
+                    let style = shapes::style_tokens(parameter.style);
+                    let explode = parameter.explode;
+                    quote!(parts.path(#wire, &request.#field, #style, #explode)?;)
+                }
+                // Validation guarantees every placeholder is declared.
+                None => quote!(),
+            }
+        }
+    });
+    let params = fields.iter().filter_map(|field| {
+        let RequestFieldKind::Parameter(index) = field.kind else {
+            return None;
+        };
+        let parameter = &operation.parameters[index];
+        let name = &field.field;
+        let wire = &parameter.wire_name;
+        let style = shapes::style_tokens(parameter.style);
+        let explode = parameter.explode;
+        let add = match parameter.location {
+            ParameterLocation::Path => return None,
+            ParameterLocation::Query => quote!(parts.query(#wire, value, #style, #explode)?;),
+            ParameterLocation::Header => quote!(parts.header(#wire, value)?;),
+            ParameterLocation::Cookie => quote!(parts.cookie(#wire, value)?;),
+        };
+        Some(if parameter.required {
+            quote!({ let value = &request.#name; #add })
+        } else {
+            quote!(if let Some(value) = &request.#name { #add })
+        })
+    });
+
+    // Credentials for every scheme the operation accepts that the client has.
+    let mut scheme_indices: Vec<usize> = operation.security.iter().flat_map(|r| r.schemes.iter().map(|(index, _)| *index)).collect();
+    scheme_indices.sort_unstable();
+    scheme_indices.dedup();
+    let part_credentials = scheme_indices.iter().filter_map(|index| {
+        let field = credential_field(api, *index);
+        match &api.security_schemes[*index].kind {
+            SecuritySchemeKind::ApiKey { location, name } => Some(match location {
+                ParameterLocation::Query => quote!(if let Some(key) = &self.#field { parts.query(#name, &key.0, contract_runtime::Style::Form, true)?; }),
+                ParameterLocation::Cookie => quote!(if let Some(key) = &self.#field { parts.cookie(#name, &key.0)?; }),
+                _ => quote!(if let Some(key) = &self.#field { parts.header(#name, &key.0)?; }),
+            }),
+            _ => None,
+        }
+    });
+    let builder_credentials = scheme_indices.iter().filter_map(|index| {
+        let field = credential_field(api, *index);
+        match &api.security_schemes[*index].kind {
+            SecuritySchemeKind::ApiKey { .. } => None,
+            SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => Some(quote!(
+                if let Some(basic) = &self.#field { builder = builder.basic_auth(&basic.username, Some(&basic.password)); }
+            )),
+            _ => Some(quote!(if let Some(token) = &self.#field { builder = builder.bearer_auth(&token.0); })),
+        }
+    });
+    let body = fields.iter().find_map(|field| match &field.kind {
+        RequestFieldKind::Body(shape) => Some((&field.field, shape)),
+        RequestFieldKind::Parameter(_) => None,
+    });
+    let body = body.map(|(field, shape)| {
+        let required = operation.body.as_ref().is_some_and(|body| body.required);
+        if required {
+            let encode = encode_body(operation, shape, quote!(&request.#field));
+            quote!(builder = #encode;)
+        } else {
+            let encode = encode_body(operation, shape, quote!(body));
+            quote!(if let Some(body) = &request.#field { builder = #encode; })
+        }
+    });
+
+    let variants = shapes::response_variants(operation);
+    let exact = variants.iter().filter_map(|variant| match variant.status {
+        StatusCode::Code(code) => {
+            let build = decode_variant(operation, variant);
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            Some(quote!(#code => #build,))
+        }
+        _ => None,
+    });
+    let ranges = variants.iter().filter_map(|variant| match variant.status {
+        StatusCode::Range(leading) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(leading * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(leading * 100 + 99);
+            let build = decode_variant(operation, variant);
+            Some(quote!(#low..=#high => #build,))
+        }
+        _ => None,
+    });
+    let fallback = match variants.iter().find(|variant| variant.status == StatusCode::Default) {
+        Some(variant) => {
+            let build = decode_variant(operation, variant);
+            quote!(_ => #build,)
+        }
+        None => quote!(_ => return Err(received.unexpected()),),
+    };
+    let method = method_tokens(operation.method);
+    let builder_binding = if body.is_some() || scheme_indices.iter().any(|index| !matches!(api.security_schemes[*index].kind, SecuritySchemeKind::ApiKey { .. })) {
+        quote!(mut builder)
+    } else {
+        quote!(builder)
+    };
+    quote! {
+        #doc
+        pub async fn #name(&self, #argument) -> Result<crate::operations::#module::Response, ClientError> {
+            use crate::operations::#module::Response;
+            let mut parts = rt::RequestParts::new();
+            #(#path)*
+            #(#params)*
+            #(#part_credentials)*
+            let #builder_binding = parts.build(&self.http, #method, &self.base_url);
+            #(#builder_credentials)*
+            #body
+            let received = rt::Received::read(builder.send().await?).await?;
+            Ok(match received.status.as_u16() {
+                #(#exact)*
+                #(#ranges)*
+                #fallback
+            })
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! The `server` module (feature `server`): one trait per tag, a handler per operation that
+//! checks credentials and decodes every input before the trait is called, the responses'
+//! `IntoResponse`, and `router`, which mounts everything on one axum `Router`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::docs;
+use crate::emit::models::ident;
+use crate::emit::operations::operation_docs;
+use crate::emit::shapes::{self, BodyShape, CredentialShape, RequestFieldKind};
+use crate::ir::{Api, Content, MediaKind, Method, Operation, ParameterLocation, SecuritySchemeKind, StatusCode};
+use crate::names;
+
+/// Tags in first-use order, each with its operations; untagged operations go to `Default`.
+pub fn tags(api: &Api) -> Vec<(String, Vec<&Operation>)> {
+    let mut tags: Vec<(String, Vec<&Operation>)> = Vec::new();
+    for operation in &api.operations {
+        let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".into());
+        match tags.iter_mut().find(|(name, _)| *name == tag) {
+            Some((_, operations)) => operations.push(operation),
+            None => tags.push((tag, vec![operation])),
+        }
+    }
+    tags
+}
+
+/// The trait name for a tag: `account` is `AccountApi`.
+pub fn trait_name(tag: &str) -> String {
+    let base = names::type_name(tag);
+    let base = base.strip_suffix("Model").unwrap_or(&base).to_string();
+    if base.ends_with("Api") { base } else { format!("{base}Api") }
+}
+
+pub fn emit_server(api: &Api) -> TokenStream {
+    let tags = tags(api);
+    let trait_names: Vec<_> = tags.iter().map(|(tag, _)| ident(&trait_name(tag))).collect();
+    let traits = tags.iter().zip(&trait_names).map(|((tag, operations), name)| {
+        let methods = operations.iter().map(|operation| trait_method(api, operation));
+        let doc = format!(" The operations tagged `{tag}`. Implement it and mount it with [`router`].");
+        quote! {
+            #[doc = #doc]
+            pub trait #name: Send + Sync + 'static {
+                #(#methods)*
+            }
+        }
+    });
+    let handlers = tags.iter().zip(&trait_names).flat_map(|((_, operations), trait_ident)| {
+        operations.iter().map(move |operation| (trait_ident.clone(), *operation))
+    });
+    let handlers: Vec<TokenStream> = handlers.map(|(trait_ident, operation)| handler(api, &trait_ident, operation)).collect();
+    let responses: Vec<TokenStream> = api.operations.iter().map(into_response).collect();
+
+    // One route per path, with every method on it, so axum sees no overlapping routes.
+    let mut paths: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for operation in &api.operations {
+        paths.entry(operation.path.raw.as_str()).or_default().push(operation);
+    }
+    let routes = paths.iter().map(|(path, operations)| {
+        let methods = operations.iter().enumerate().map(|(index, operation)| {
+            let method = method_fn(operation.method);
+            let handler = ident(&format!("handle_{}", operation.rust_name.trim_start_matches("r#")));
+            if index == 0 {
+                quote!(axum::routing::#method(#handler::<T>))
+            } else {
+                quote!(.#method(#handler::<T>))
+            }
+        });
+        quote!(.route(#path, #(#methods)*))
+    });
+    let bound = quote!(#(#trait_names)+*);
+    quote! {
+        //! Server side: implement the traits, then serve [`router`].
+        //!
+        //! The router decodes and checks every input before a trait method runs: credentials
+        //! (401), parameters and bodies (400), media types (415), body size (413), unknown
+        //! routes (404) and methods (405, with `Allow`), each answered with the JSON error
+        //! shape of `contract_runtime::server::Rejection`.
+
+        use std::future::Future;
+        use std::sync::Arc;
+
+        use axum::extract::{Request, State};
+        use axum::response::{IntoResponse, Response};
+        use contract_runtime::server as rt;
+
+        #(#traits)*
+
+        struct Shared<T> {
+            api: T,
+            config: rt::ServerConfig,
+        }
+
+        /// All operations on one router, paths as in the spec: mount it under the server's base
+        /// path (`Router::new().nest(BASE, router(api))`).
+        pub fn router<T: #bound>(api: T) -> axum::Router {
+            router_with_config(api, rt::ServerConfig::default())
+        }
+
+        /// [`router`] with explicit settings (such as the request body limit).
+        pub fn router_with_config<T: #bound>(api: T, config: rt::ServerConfig) -> axum::Router {
+            let shared = Arc::new(Shared { api, config });
+            axum::Router::new()
+                #(#routes)*
+                .fallback(rt::not_found)
+                .method_not_allowed_fallback(rt::method_not_allowed)
+                .with_state(shared)
+        }
+
+        #(#handlers)*
+        #(#responses)*
+    }
+}
+
+fn method_fn(method: Method) -> proc_macro2::Ident {
+    ident(match method {
+        Method::Get => "get",
+        Method::Put => "put",
+        Method::Post => "post",
+        Method::Delete => "delete",
+        Method::Options => "options",
+        Method::Head => "head",
+        Method::Patch => "patch",
+        Method::Trace => "trace",
+    })
+}
+
+fn credentials_type(api: &Api, operation: &Operation) -> Option<TokenStream> {
+    let module = shapes::module(operation);
+    match shapes::credentials(operation) {
+        CredentialShape::None => None,
+        CredentialShape::Single(index) => Some(shapes::scheme_type(api, index)),
+        CredentialShape::Local(_) => Some(quote!(crate::operations::#module::Credentials)),
+    }
+}
+
+fn trait_method(api: &Api, operation: &Operation) -> TokenStream {
+    let name = ident(&operation.rust_name);
+    let module = shapes::module(operation);
+    let doc = docs::attrs(&operation_docs(operation));
+    let credentials = credentials_type(api, operation).map(|ty| quote!(credentials: #ty,));
+    let request = (!shapes::request_fields(operation).is_empty())
+        .then(|| quote!(request: crate::operations::#module::Request,));
+    quote! {
+        #doc
+        fn #name(&self, #credentials #request) -> impl Future<Output = crate::operations::#module::Response> + Send;
+    }
+}
+
+/// The expression extracting one scheme's credentials (`?` on failure).
+fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
+    let scheme = &api.security_schemes[index];
+    let ty = shapes::scheme_type(api, index);
+    match &scheme.kind {
+        SecuritySchemeKind::ApiKey { location, name } => {
+            let location = shapes::location_str(*location);
+            quote!(#ty(rt::api_key(&parts.headers, parts.uri.query(), #location, #name)?))
+        }
+        SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => quote!({
+            let (username, password) = rt::basic(&parts.headers)?;
+            #ty { username, password }
+        }),
+        _ => quote!(#ty(rt::bearer(&parts.headers)?)),
+    }
+}
+
+fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStream> {
+    let module = shapes::module(operation);
+    match shapes::credentials(operation) {
+        CredentialShape::None => None,
+        CredentialShape::Single(index) => {
+            let extraction = scheme_extraction(api, index);
+            Some(quote!(let credentials = #extraction;))
+        }
+        CredentialShape::Local(alternatives) => {
+            // Each alternative is tried in order; the first one's refusal is the answer.
+            let attempts: Vec<TokenStream> = alternatives.iter().map(|schemes| {
+                let variant = ident(
+                    &schemes
+                        .iter()
+                        .map(|index| api.security_schemes[*index].rust_name.clone())
+                        .collect::<Vec<_>>()
+                        .join("And"),
+                );
+                let extractions = schemes.iter().map(|index| scheme_extraction(api, *index));
+                quote!((|| -> Result<crate::operations::#module::Credentials, rt::Rejection> {
+                    Ok(crate::operations::#module::Credentials::#variant(#(#extractions),*))
+                })())
+            }).collect();
+            // Alternatives are tried in order; when none is satisfied the last refusal answers.
+            let first = &attempts[0];
+            let rest = &attempts[1..];
+            Some(quote! {
+                let credentials = #first #(.or_else(|_| #rest))*?;
+            })
+        }
+    }
+}
+
+fn decode_content(content: &Content) -> TokenStream {
+    match content.kind {
+        MediaKind::Json => quote!(rt::json_body(&bytes)?),
+        MediaKind::Form => quote!(rt::form_body(&bytes)?),
+        MediaKind::Text => quote!(rt::text_body(&bytes)?),
+        MediaKind::Multipart | MediaKind::Binary => quote!(bytes.to_vec()),
+    }
+}
+
+fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
+    let module = shapes::module(operation);
+    let required = operation.body.as_ref().is_some_and(|body| body.required);
+    let accepted: Vec<&str> = shape.variants.iter().map(|(_, content)| content.media_type.as_str()).collect();
+    let decode = match &shape.enum_name {
+        None => decode_content(&shape.variants[0].1),
+        Some(name) => {
+            let last = shape.variants.len() - 1;
+            let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
+                let decode = decode_content(content);
+                if index == last {
+                    quote!(_ => crate::operations::#module::#name::#variant(#decode),)
+                } else {
+                    quote!(#index => crate::operations::#module::#name::#variant(#decode),)
+                }
+            });
+            quote!(match media { #(#arms)* })
+        }
+    };
+    let media = if shape.enum_name.is_some() { quote!(media) } else { quote!(_) };
+    if required {
+        quote!({
+            let (#media, bytes) = rt::required_body(&parts.headers, body, shared.config.body_limit, &[#(#accepted),*]).await?;
+            #decode
+        })
+    } else {
+        quote!(match rt::optional_body(&parts.headers, body, shared.config.body_limit, &[#(#accepted),*]).await? {
+            Some((#media, bytes)) => Some(#decode),
+            None => None,
+        })
+    }
+}
+
+fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -> TokenStream {
+    let method = ident(&operation.rust_name);
+    let handler = ident(&format!("handle_{}", operation.rust_name.trim_start_matches("r#")));
+    let module = shapes::module(operation);
+    let fields = shapes::request_fields(operation);
+    let needs_query = operation.parameters.iter().any(|p| p.location == ParameterLocation::Query);
+    let needs_path = operation.parameters.iter().any(|p| p.location == ParameterLocation::Path);
+    let query = needs_query.then(|| quote!(let query = rt::query_pairs(parts.uri.query());));
+    let path = needs_path.then(|| quote!(let captures = rt::captures(&mut parts).await?;));
+    let credentials = credentials_extraction(api, operation);
+    let has_body = fields.iter().any(|field| matches!(field.kind, RequestFieldKind::Body(_)));
+    let field_values = fields.iter().map(|field| {
+        let name = &field.field;
+        let value = match &field.kind {
+            RequestFieldKind::Parameter(index) => {
+                let parameter = &operation.parameters[*index];
+                let wire = &parameter.wire_name;
+                let style = shapes::style_tokens(parameter.style);
+                let explode = parameter.explode;
+                let required = parameter.required;
+                let location = shapes::location_str(parameter.location);
+                let found = match parameter.location {
+                    ParameterLocation::Query => quote!(rt::query(&query, #wire, #style, #explode, #required)),
+                    ParameterLocation::Path => quote!(rt::path(&captures, #wire, #style)),
+                    ParameterLocation::Header => quote!(rt::header(&parts.headers, #wire, #required)),
+                    ParameterLocation::Cookie => quote!(rt::cookie(&parts.headers, #wire, #required)),
+                };
+                if required {
+                    quote!(rt::required(#found, #location, #wire)?)
+                } else {
+                    quote!(#found?)
+                }
+            }
+            RequestFieldKind::Body(shape) => body_extraction(operation, shape),
+        };
+        quote!(#name: #value,)
+    });
+    let request = (!fields.is_empty()).then(|| quote! {
+        let request = crate::operations::#module::Request { #(#field_values)* };
+    });
+    let call_credentials = credentials.as_ref().map(|_| quote!(credentials,));
+    let call_request = (!fields.is_empty()).then(|| quote!(request));
+    let parts_binding = if needs_path { quote!(mut parts) } else { quote!(parts) };
+    let body_binding = if has_body { quote!(body) } else { quote!(_body) };
+    // An operation without inputs takes no request at all.
+    let (request_argument, split) = if credentials.is_some() || !fields.is_empty() {
+        (
+            quote!(request: Request,),
+            quote!(let (#parts_binding, #body_binding) = request.into_parts();),
+        )
+    } else {
+        (quote!(), quote!())
+    };
+    let doc = format!(" `{} {}`: decodes and checks the inputs, then calls [`{}::{}`].", operation.method.as_str(), operation.path.raw, trait_ident, operation.rust_name.trim_start_matches("r#"));
+    quote! {
+        #[doc = #doc]
+        async fn #handler<T: #trait_ident>(
+            State(shared): State<Arc<Shared<T>>>,
+            #request_argument
+        ) -> Result<Response, rt::Rejection> {
+            #split
+            #query
+            #credentials
+            #path
+            #request
+            Ok(shared.api.#method(#call_credentials #call_request).await.into_response())
+        }
+    }
+}
+
+fn status_expr(status: StatusCode) -> TokenStream {
+    match status {
+        StatusCode::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(rt::status(#code))
+        }
+        StatusCode::Range(_) | StatusCode::Default => quote!(rt::status(status)),
+    }
+}
+
+fn encode_content(content: &Content, status: &TokenStream, value: TokenStream) -> TokenStream {
+    let media_type = &content.media_type;
+    match content.kind {
+        MediaKind::Json => quote!(rt::json_response(#status, #media_type, &#value)),
+        MediaKind::Form => quote!(rt::form_response(#status, #media_type, &#value)),
+        MediaKind::Text => quote!(rt::text_response(#status, #media_type, #value.to_string())),
+        MediaKind::Multipart | MediaKind::Binary => quote!(rt::bytes_response(#status, #media_type, #value)),
+    }
+}
+
+fn into_response(operation: &Operation) -> TokenStream {
+    let module = shapes::module(operation);
+    let arms = shapes::response_variants(operation).into_iter().map(|variant| {
+        let name = &variant.name;
+        let status = status_expr(variant.status);
+        let build = match &variant.body {
+            None => quote!(rt::empty_response(#status)),
+            Some(shape) => match &shape.enum_name {
+                None => encode_content(&shape.variants[0].1, &status, quote!(body)),
+                Some(enum_name) => {
+                    let arms = shape.variants.iter().map(|(variant, content)| {
+                        let encode = encode_content(content, &status, quote!(inner));
+                        quote!(crate::operations::#module::#enum_name::#variant(inner) => #encode,)
+                    });
+                    quote!(match body { #(#arms)* })
+                }
+            },
+        };
+        if variant.is_unit() {
+            return quote!(Self::#name => #build,);
+        }
+        if variant.is_tuple() {
+            return quote!(Self::#name(body) => #build,);
+        }
+        let status_binding = variant.has_status().then(|| quote!(status,));
+        let body_binding = variant.body.as_ref().map(|_| quote!(body,));
+        let header_names: Vec<_> = variant.headers.iter().map(|header| &header.field).collect();
+        if variant.headers.is_empty() {
+            return quote!(Self::#name { #status_binding #body_binding } => #build,);
+        }
+        let set_headers = variant.headers.iter().map(|header| {
+            let field = &header.field;
+            let wire = &header.wire_name;
+            if header.required {
+                quote!(rt::set_header(&mut response, #wire, &#field);)
+            } else {
+                quote!(if let Some(value) = &#field { rt::set_header(&mut response, #wire, value); })
+            }
+        });
+        quote!(Self::#name { #status_binding #body_binding #(#header_names,)* } => {
+            let mut response = #build;
+            #(#set_headers)*
+            response
+        })
+    });
+    quote! {
+        impl IntoResponse for crate::operations::#module::Response {
+            fn into_response(self) -> Response {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}
