@@ -1,44 +1,379 @@
-//! Writes `$OUT_DIR/examples.rs`: for every example in `specs/`, a case that deserialises it
-//! into the generated type the generator assigned to it and serialises it back. The types come
-//! from the generator's own IR, so a new example is tested without editing any test.
+//! Writes two files into `$OUT_DIR`, both driven by the generator's own IR so that a new
+//! example or operation is tested without editing any test:
+//! - `examples.rs`: every example in `specs/`, with the generated type it must round-trip
+//!   through;
+//! - `loopback.rs`: per spec, a test double implementing every server trait, and a case per
+//!   operation and documented status that sends a sample request through the generated
+//!   client to the generated server and compares what each side received.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use contractgen::emit::models::{ModelsEmitter, ident};
+use contractgen::emit::server::{tags, trait_name};
+use contractgen::emit::shapes::{self, CredentialShape, RequestFieldKind};
+use contractgen::ir::{Api, Operation, SecuritySchemeKind, StatusCode};
+use contractgen::samples::sample;
+use proc_macro2::TokenStream;
+use quote::quote;
 
 fn main() {
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     let specs = Path::new(&manifest_dir).join("../specs");
     println!("cargo:rerun-if-changed={}", specs.display());
-    let mut paths: Vec<_> = std::fs::read_dir(&specs)
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&specs)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
         .collect();
     paths.sort();
-    let mut out = String::from("fn cases() -> Vec<Case> {\n    vec![\n");
+    let mut examples = String::from("fn cases() -> Vec<Case> {\n    vec![\n");
+    let mut loopback = TokenStream::new();
     for path in paths {
         println!("cargo:rerun-if-changed={}", path.display());
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let label = format!("specs/{stem}.yaml");
         let source = contractgen::Source::read(&path).unwrap_or_else(|err| panic!("{err}"));
         let api = contractgen::lower(&source).unwrap_or_else(|err| panic!("{err}"));
-        let mut emitter = contractgen::emit::models::ModelsEmitter::new(&api);
-        for example in &api.examples {
-            let ty = emitter
-                .type_tokens(&example.ty)
-                .to_string()
-                .replace("crate ::", &format!("{stem}_api ::"));
-            let json = serde_json::to_string(&example.value).unwrap();
-            writeln!(
-                out,
-                "        Case {{ spec: {label:?}, pointer: {pointer:?}, rust_type: {ty_text:?}, json: {json:?}, round_trip: |json| {{ #[allow(unused_imports)] use {stem}_api::models::*; round_trip::<{ty}>(json) }} }},",
-                pointer = example.pointer,
-                ty_text = ty,
-            )
+        write_examples(&mut examples, &stem, &api);
+        loopback.extend(loopback_module(&stem, &api));
+    }
+    examples.push_str("    ]\n}\n");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("examples.rs"), examples).unwrap();
+    std::fs::write(out_dir.join("loopback.rs"), loopback.to_string()).unwrap();
+}
+
+fn write_examples(out: &mut String, stem: &str, api: &Api) {
+    let label = format!("specs/{stem}.yaml");
+    let mut emitter = ModelsEmitter::new(api);
+    for example in &api.examples {
+        let ty = emitter
+            .type_tokens(&example.ty)
+            .to_string()
+            .replace("crate ::", &format!("{stem}_api ::"));
+        let json = serde_json::to_string(&example.value).unwrap();
+        writeln!(
+            out,
+            "        Case {{ spec: {label:?}, pointer: {pointer:?}, rust_type: {ty_text:?}, json: {json:?}, round_trip: |json| {{ #[allow(unused_imports)] use {stem}_api::models::*; round_trip::<{ty}>(json) }} }},",
+            pointer = example.pointer,
+            ty_text = ty,
+        )
+        .unwrap();
+    }
+}
+
+/// `from_json("...")`: a sample value, typed by inference at the use site.
+fn json_expr(value: &serde_json::Value) -> TokenStream {
+    let text = serde_json::to_string(value).unwrap();
+    quote!(super::from_json(#text))
+}
+
+/// The credentials value the client is configured with, as the double records it.
+fn credential_text(api: &Api, index: usize) -> String {
+    match &api.security_schemes[index].kind {
+        SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => "test-user:test-password".into(),
+        _ => format!("test-secret-{}", api.security_schemes[index].name),
+    }
+}
+
+fn loopback_module(stem: &str, api: &Api) -> TokenStream {
+    let module = ident(stem);
+    let krate = ident(&format!("{stem}_api"));
+    let base_path = api
+        .servers
+        .first()
+        .map(|server| base_path(&server.url))
+        .unwrap_or_default();
+
+    // The double: records what each operation received and answers what the case set.
+    let trait_impls = tags(api).into_iter().map(|(tag, operations)| {
+        let trait_ident = ident(&trait_name(&tag));
+        let methods = operations.iter().map(|operation| {
+            let name = ident(&operation.rust_name);
+            let op_module = shapes::module(operation);
+            let id = &operation.id;
+            let (credentials_arg, credentials_text) = match shapes::credentials(operation) {
+                CredentialShape::None => (quote!(), quote!(None)),
+                CredentialShape::Single(index) => {
+                    let ty = shapes::scheme_type(api, index).to_string().replace("crate ::", &format!("{stem}_api ::"));
+                    let ty: TokenStream = ty.parse().unwrap();
+                    let text = if shapes::is_basic(api, index) {
+                        quote!(Some(format!("{}:{}", credentials.username, credentials.password)))
+                    } else {
+                        quote!(Some(credentials.0.clone()))
+                    };
+                    (quote!(credentials: #ty,), text)
+                }
+                CredentialShape::Local(_) => (
+                    quote!(credentials: #krate::operations::#op_module::Credentials,),
+                    quote!(Some(format!("{credentials:?}"))),
+                ),
+            };
+            let has_request = !shapes::request_fields(operation).is_empty();
+            let request_arg = has_request.then(|| quote!(request: #krate::operations::#op_module::Request,));
+            let request_value = if has_request { quote!(request) } else { quote!(()) };
+            quote! {
+                fn #name(&self, #credentials_arg #request_arg) -> impl std::future::Future<Output = #krate::operations::#op_module::Response> + Send {
+                    let response = self.0.record(#id, #credentials_text, #request_value);
+                    async move { response }
+                }
+            }
+        });
+        quote! {
+            impl #krate::server::#trait_ident for Api {
+                #(#methods)*
+            }
+        }
+    });
+
+    let mut client_setup = quote!(#krate::client::Client::new(base_url));
+    for (index, scheme) in api.security_schemes.iter().enumerate() {
+        let setter = ident(&format!("with_{}", contractgen::names::value_name(&scheme.name).trim_start_matches("r#")));
+        let ty: TokenStream = shapes::scheme_type(api, index)
+            .to_string()
+            .replace("crate ::", &format!("{stem}_api ::"))
+            .parse()
             .unwrap();
+        let value = if shapes::is_basic(api, index) {
+            quote!(#ty { username: "test-user".into(), password: "test-password".into() })
+        } else {
+            let secret = credential_text(api, index);
+            quote!(#ty(#secret.into()))
+        };
+        client_setup = quote!(#client_setup.#setter(#value));
+    }
+
+    let cases: Vec<TokenStream> = api.operations.iter().flat_map(|operation| operation_cases(&krate, api, operation)).collect();
+    let unauthenticated: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter(|operation| !operation.security.is_empty())
+        .map(|operation| unauthenticated_case(&krate, api, operation))
+        .collect();
+
+    let unauthenticated_body = if unauthenticated.is_empty() {
+        quote!(let _ = (base_url, double); (0, Vec::new()))
+    } else {
+        quote! {
+            let client = #krate::client::Client::new(base_url);
+            let mut failures: Vec<String> = Vec::new();
+            let mut cases = 0usize;
+            #(#unauthenticated)*
+            (cases, failures)
+        }
+    };
+    quote! {
+        pub mod #module {
+            use std::sync::Arc;
+
+            pub use super::Double;
+
+            /// The double, as the server traits see it.
+            pub struct Api(pub Arc<Double>);
+
+            #(#trait_impls)*
+
+            pub const BASE_PATH: &str = #base_path;
+
+            pub fn router(double: Arc<Double>) -> axum::Router {
+                #krate::server::router(Api(double))
+            }
+
+            /// Every operation and documented status, through client and server.
+            pub async fn run(base_url: &str, double: &Double) -> (usize, Vec<String>) {
+                let client = #client_setup;
+                let mut failures: Vec<String> = Vec::new();
+                let mut cases = 0usize;
+                #(#cases)*
+                (cases, failures)
+            }
+
+            /// Every secured operation, called by a client without credentials.
+            pub async fn run_unauthenticated(base_url: &str, double: &Double) -> (usize, Vec<String>) {
+                #unauthenticated_body
+            }
         }
     }
-    out.push_str("    ]\n}\n");
-    let out_dir = std::env::var("OUT_DIR").unwrap();
-    std::fs::write(Path::new(&out_dir).join("examples.rs"), out).unwrap();
+}
+
+/// The path part of a server URL (`https://api.soracom.io/v1` is `/v1`).
+fn base_path(url: &str) -> String {
+    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = if url.contains("://") {
+        without_scheme.find('/').map_or("", |slash| &without_scheme[slash..])
+    } else {
+        without_scheme
+    };
+    path.trim_end_matches('/').to_string()
+}
+
+fn request_expr(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) -> Option<TokenStream> {
+    let fields = shapes::request_fields(operation);
+    if fields.is_empty() {
+        return None;
+    }
+    let op_module = shapes::module(operation);
+    let values = fields.iter().map(|field| {
+        let name = &field.field;
+        match &field.kind {
+            RequestFieldKind::Parameter(index) => {
+                let parameter = &operation.parameters[*index];
+                let value = json_expr(&sample(api, parameter.ty.non_null()));
+                if parameter.required {
+                    quote!(#name: #value,)
+                } else {
+                    quote!(#name: Some(#value),)
+                }
+            }
+            RequestFieldKind::Body(shape) => {
+                let (variant, content) = &shape.variants[0];
+                let value = match &content.ty {
+                    Some(ty) if matches!(content.kind, contractgen::ir::MediaKind::Json | contractgen::ir::MediaKind::Form) => sample(api, ty),
+                    _ if matches!(content.kind, contractgen::ir::MediaKind::Text) => serde_json::json!("sample text"),
+                    Some(_) | None if matches!(content.kind, contractgen::ir::MediaKind::Json) => serde_json::json!({"any": "value"}),
+                    _ => serde_json::json!([104, 105]),
+                };
+                let mut value = json_expr(&value);
+                if let Some(enum_name) = &shape.enum_name {
+                    value = quote!(#krate::operations::#op_module::#enum_name::#variant(#value));
+                }
+                if operation.body.as_ref().is_some_and(|body| body.required) {
+                    quote!(#name: #value,)
+                } else {
+                    quote!(#name: Some(#value),)
+                }
+            }
+        }
+    });
+    Some(quote!(#krate::operations::#op_module::Request { #(#values)* }))
+}
+
+fn operation_cases(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) -> Vec<TokenStream> {
+    let op_module = shapes::module(operation);
+    let method = ident(&operation.rust_name);
+    let id = &operation.id;
+    let documented: Vec<u16> = operation
+        .responses
+        .iter()
+        .filter_map(|response| match response.status {
+            StatusCode::Code(code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    let request = request_expr(krate, api, operation);
+    let expected_credentials = match shapes::credentials(operation) {
+        CredentialShape::Single(index) => {
+            let text = credential_text(api, index);
+            quote!(Some(#text.to_string()))
+        }
+        CredentialShape::None => quote!(None),
+        // Alternatives are recorded through their redacted Debug form.
+        CredentialShape::Local(_) => quote!(double.last_credentials(#id)),
+    };
+    shapes::response_variants(operation)
+        .into_iter()
+        .map(|variant| {
+            let name = &variant.name;
+            // A status for ranges and `default` that no exact entry claims.
+            let status = match variant.status {
+                StatusCode::Code(code) => code,
+                StatusCode::Range(leading) => (leading * 100..leading * 100 + 100).rev().find(|code| !documented.contains(code)).unwrap_or(leading * 100),
+                StatusCode::Default => [599u16, 598, 597, 418].into_iter().find(|code| !documented.contains(code)).unwrap(),
+            };
+            let body = variant.body.as_ref().map(|shape| {
+                let (body_variant, content) = &shape.variants[0];
+                let value = match (&content.ty, content.kind) {
+                    (_, contractgen::ir::MediaKind::Text) => serde_json::json!("sample text"),
+                    (_, contractgen::ir::MediaKind::Binary | contractgen::ir::MediaKind::Multipart) => serde_json::json!([104, 105]),
+                    (Some(ty), _) => sample(api, ty),
+                    (None, _) => serde_json::json!({"any": "value"}),
+                };
+                let value = json_expr(&value);
+                match &shape.enum_name {
+                    Some(enum_name) => quote!(#krate::operations::#op_module::#enum_name::#body_variant(#value)),
+                    None => value,
+                }
+            });
+            let response = quote!(#krate::operations::#op_module::Response::#name);
+            let expected = if variant.is_unit() {
+                response
+            } else if variant.is_tuple() {
+                quote!(#response(#body))
+            } else {
+                let status_field = variant.has_status().then(|| quote!(status: #status,));
+                let body_field = body.map(|body| quote!(body: #body,));
+                let headers = variant.headers.iter().map(|header| {
+                    let field = &header.field;
+                    let value = json_expr(&sample(api, header.ty.non_null()));
+                    if header.required {
+                        quote!(#field: #value,)
+                    } else {
+                        quote!(#field: Some(#value),)
+                    }
+                });
+                quote!(#response { #status_field #body_field #(#headers)* })
+            };
+            let label = format!("{id} {}", shapes::status_name(variant.status));
+            let (call, recorded) = match &request {
+                Some(request) => (
+                    quote!(let request = #request; let result = client.#method(&request).await;),
+                    quote!(double.take_request::<#krate::operations::#op_module::Request>(#id) == Some(request.clone())),
+                ),
+                None => (quote!(let result = client.#method().await;), quote!(double.take_request::<()>(#id) == Some(()))),
+            };
+            quote! {
+                {
+                    cases += 1;
+                    let label = #label;
+                    let expected = #expected;
+                    double.respond(#id, expected.clone());
+                    #call
+                    match result {
+                        Ok(got) if got == expected => {}
+                        Ok(got) => failures.push(format!("{label}: the server sent {expected:?}, the client decoded {got:?}")),
+                        Err(err) => failures.push(format!("{label}: {err}")),
+                    }
+                    if !(#recorded) {
+                        failures.push(format!("{label}: the handler did not receive the request the client sent"));
+                    }
+                    if double.last_credentials(#id) != #expected_credentials {
+                        failures.push(format!("{label}: the handler received credentials {:?}", double.last_credentials(#id)));
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn unauthenticated_case(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) -> TokenStream {
+    let method = ident(&operation.rust_name);
+    let id = &operation.id;
+    let op_module = shapes::module(operation);
+    let call = match request_expr(krate, api, operation) {
+        Some(request) => quote!(client.#method(&#request).await),
+        None => quote!(client.#method().await),
+    };
+    let documents_401 = operation.responses.iter().any(|response| response.status == StatusCode::Code(401));
+    // The documented 401 variant, or (when the spec documents none, or a body our refusal does
+    // not match) an error that still carries the 401.
+    let documented_arm = documents_401.then(|| quote!(Ok(#krate::operations::#op_module::Response::Unauthorized { .. }) => {}));
+    let accepted = quote! {
+        #documented_arm
+        Err(#krate::client::ClientError::UnexpectedStatus { status, .. }) if status.as_u16() == 401 => {}
+        Err(#krate::client::ClientError::Decode { status, .. }) if status.as_u16() == 401 => {}
+    };
+    quote! {
+        {
+            cases += 1;
+            let calls = double.calls();
+            let result = #call;
+            if double.calls() != calls {
+                failures.push(format!("{}: the handler ran without credentials", #id));
+            }
+            match result {
+                #accepted
+                other => failures.push(format!("{}: expected a 401 without credentials, got {other:?}", #id)),
+            }
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod resolve;
+pub mod samples;
 
 use std::time::{Duration, Instant};
 
