@@ -19,8 +19,10 @@
 {%- if has_security %}
 //! - [`security`]: one credentials type per security scheme;
 {%- endif %}
+{%- if has_operations %}
 //! - `server` (feature `server`): one trait per tag and an axum `router`;
 //! - `client` (feature `client`): a reqwest `Client` with a method per operation.
+{%- endif %}
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
@@ -47,12 +49,14 @@ pub mod operations;
 #[rustfmt::skip]
 pub mod security;
 {%- endif %}
+{%- if has_operations %}
 #[cfg(feature = "server")]
 #[rustfmt::skip]
 pub mod server;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+{%- endif %}
 {%- if has_support %}
 #[rustfmt::skip]
 pub mod support;

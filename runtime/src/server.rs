@@ -104,13 +104,88 @@ pub async fn method_not_allowed() -> Rejection {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
-/// Path captures from axum's router, percent-decoded.
-pub async fn captures(parts: &mut axum::http::request::Parts) -> Result<Vec<(String, String)>, Rejection> {
+/// Path parameters by their spec names. Routes capture whole segments under positional names
+/// (`{s2}`), so that templates naming the same position differently (`/repos/{owner}` and
+/// `/repos/{template_owner}/generate`) share one route tree, and a segment such as
+/// `{base}...{head}` is split here by its literal text. `segments` pairs each capture with the
+/// spec's template for that segment.
+pub async fn captures(
+    parts: &mut axum::http::request::Parts,
+    segments: &[(&str, &str)],
+) -> Result<Vec<(String, String)>, Rejection> {
     use axum::extract::FromRequestParts;
-    axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, &())
+    let raw = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, &())
         .await
         .map(|axum::extract::Path(captures)| captures)
-        .map_err(|err| Rejection::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path: {err}")))
+        .map_err(|err| Rejection::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path: {err}")))?;
+    let mut named = Vec::new();
+    for (capture, template) in segments {
+        let value = raw
+            .iter()
+            .find(|(key, _)| key == capture)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_default();
+        split_segment(template, value, &mut named).ok_or_else(|| {
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                format!("path segment `{value}` does not match `{template}`"),
+            )
+        })?;
+    }
+    Ok(named)
+}
+
+/// Matches one path segment against its template (`{base}...{head}`), pushing each
+/// parameter's value; `None` when the literal parts are not there.
+fn split_segment(template: &str, value: &str, out: &mut Vec<(String, String)>) -> Option<()> {
+    let mut rest_template = template;
+    let mut rest_value = value;
+    while !rest_template.is_empty() {
+        match rest_template.find('{') {
+            Some(0) => {
+                let close = rest_template.find('}')?;
+                let name = &rest_template[1..close];
+                rest_template = &rest_template[close + 1..];
+                // The value runs to the next literal (or to the end).
+                let literal_end = rest_template.find('{').unwrap_or(rest_template.len());
+                let literal = &rest_template[..literal_end];
+                let end = if literal.is_empty() {
+                    rest_value.len()
+                } else {
+                    rest_value.find(literal)?
+                };
+                out.push((name.to_string(), rest_value[..end].to_string()));
+                rest_value = &rest_value[end..];
+            }
+            found => {
+                let end = found.unwrap_or(rest_template.len());
+                let literal = &rest_template[..end];
+                rest_value = rest_value.strip_prefix(literal)?;
+                rest_template = &rest_template[end..];
+            }
+        }
+    }
+    rest_value.is_empty().then_some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_segment;
+
+    #[test]
+    fn segments_split_on_their_literals() {
+        let mut out = Vec::new();
+        split_segment("{base}...{head}", "main...feature/x", &mut out).unwrap();
+        assert_eq!(out, vec![("base".into(), "main".into()), ("head".into(), "feature/x".into())]);
+        let mut out = Vec::new();
+        split_segment("{name}.json", "report.json", &mut out).unwrap();
+        assert_eq!(out, vec![("name".into(), "report".into())]);
+        assert!(split_segment("{name}.json", "report.xml", &mut Vec::new()).is_none());
+        let mut out = Vec::new();
+        split_segment("{id}", "a b", &mut out).unwrap();
+        assert_eq!(out, vec![("id".into(), "a b".into())]);
+    }
 }
 
 /// Query pairs, percent-decoded.

@@ -96,7 +96,11 @@ fn fixture_crates_compile_without_warnings_and_behave() {
             std::fs::copy(&behaviour, dir.join("tests/behaviour.rs")).unwrap();
             let manifest = dir.join("Cargo.toml");
             let mut text = std::fs::read_to_string(&manifest).unwrap();
-            text.push_str("\n[dev-dependencies]\nserde_json = \"1\"\n");
+            text.push_str(concat!(
+                "\n[dev-dependencies]\nserde_json = \"1\"\n",
+                "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"net\"] }\n",
+                "axum = { version = \"0.8\", default-features = false, features = [\"tokio\", \"http1\"] }\n",
+            ));
             std::fs::write(manifest, text).unwrap();
         }
     }
@@ -113,6 +117,7 @@ fn fixture_crates_compile_without_warnings_and_behave() {
         "--quiet",
         "--workspace",
         "--all-targets",
+        "--all-features",
         "--",
         "-D",
         "warnings",
@@ -122,14 +127,14 @@ fn fixture_crates_compile_without_warnings_and_behave() {
         "fixture crates do not compile cleanly:\n{}",
         String::from_utf8_lossy(&clippy.stderr)
     );
-    let test = cargo(&["test", "--quiet", "--workspace"]);
+    let test = cargo(&["test", "--quiet", "--workspace", "--all-features"]);
     let stdout = String::from_utf8_lossy(&test.stdout);
     assert!(
         test.status.success(),
         "fixture behaviour tests failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&test.stderr)
     );
-    // Five behaviour files with twelve tests: make sure they really ran.
+    // Six behaviour files with sixteen tests: make sure they really ran.
     let passed: usize = stdout
         .lines()
         .filter_map(|line| line.strip_prefix("test result: ok. "))

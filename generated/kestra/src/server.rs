@@ -79,17 +79,14 @@ pub fn router_with_config<T: AuthApi>(api: T, config: rt::ServerConfig) -> axum:
             axum::routing::get(handle_forgotten_password::<T>),
         )
         .route(
-            "/api/v1/invitation/accept/{invitationId}",
+            "/api/v1/invitation/accept/{s5}",
             axum::routing::post(handle_accept_invitation::<T>),
         )
         .route(
-            "/api/v1/invitation/create/{invitationId}",
+            "/api/v1/invitation/create/{s5}",
             axum::routing::post(handle_create_from_invitation::<T>),
         )
-        .route(
-            "/api/v1/request-code/{email}",
-            axum::routing::get(handle_request_code::<T>),
-        )
+        .route("/api/v1/request-code/{s4}", axum::routing::get(handle_request_code::<T>))
         .route("/api/v1/reset-password", axum::routing::post(handle_reset_password::<T>))
         .fallback(rt::not_found)
         .method_not_allowed_fallback(rt::method_not_allowed)
@@ -102,7 +99,7 @@ async fn handle_accept_invitation<T: AuthApi>(
     request: Request,
 ) -> Result<Response, rt::Rejection> {
     let (mut parts, _body) = request.into_parts();
-    let captures = rt::captures(&mut parts).await?;
+    let captures = rt::captures(&mut parts, &[("s5", "{invitationId}")]).await?;
     let request = crate::operations::accept_invitation::Request {
         invitation_id: rt::required(
             rt::path(&captures, "invitationId", contract_runtime::Style::Simple),
@@ -119,7 +116,7 @@ async fn handle_create_from_invitation<T: AuthApi>(
     request: Request,
 ) -> Result<Response, rt::Rejection> {
     let (mut parts, body) = request.into_parts();
-    let captures = rt::captures(&mut parts).await?;
+    let captures = rt::captures(&mut parts, &[("s5", "{invitationId}")]).await?;
     let request = crate::operations::create_from_invitation::Request {
         invitation_id: rt::required(
             rt::path(&captures, "invitationId", contract_runtime::Style::Simple),
@@ -170,7 +167,7 @@ async fn handle_request_code<T: AuthApi>(
     request: Request,
 ) -> Result<Response, rt::Rejection> {
     let (mut parts, _body) = request.into_parts();
-    let captures = rt::captures(&mut parts).await?;
+    let captures = rt::captures(&mut parts, &[("s4", "{email}")]).await?;
     let request = crate::operations::request_code::Request {
         email: rt::required(
             rt::path(&captures, "email", contract_runtime::Style::Simple),

@@ -52,6 +52,7 @@ struct ManifestView<'a> {
     description: String,
     runtime_path: String,
     dependencies: Vec<&'static str>,
+    has_operations: bool,
 }
 
 #[derive(Template)]
@@ -66,6 +67,7 @@ struct LibView<'a> {
     operation_count: usize,
     has_support: bool,
     has_security: bool,
+    has_operations: bool,
 }
 
 #[derive(Template)]
@@ -86,12 +88,13 @@ struct ReadmeView<'a> {
 pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::Error> {
     let mut models = ModelsEmitter::new(api);
     let models_tokens = models.emit();
-    let operations_tokens = operations::emit_operations(api);
+    let (operations_tokens, operation_needs) = operations::emit_operations(api);
     let server_tokens = server::emit_server(api);
     let client_tokens = client::emit_client(api);
-    let needs = models.needs;
+    let needs = models.needs.union(operation_needs);
     let support = support_module(needs);
     let has_security = !api.security_schemes.is_empty();
+    let has_operations = !api.operations.is_empty();
 
     let mut description_lines = Vec::new();
     if let Some(description) = &api.description {
@@ -121,6 +124,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
         operation_count: api.operations.len(),
         has_support: support.is_some(),
         has_security,
+        has_operations,
     }
     .render()?;
 
@@ -134,6 +138,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
         )),
         runtime_path: toml_string(&settings.runtime_path),
         dependencies: dependencies(needs),
+        has_operations,
     }
     .render()?;
 
@@ -177,14 +182,17 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
         path: "src/operations.rs".into(),
         body: FileBody::Rust(operations_tokens),
     });
-    files.push(PendingFile {
-        path: "src/server.rs".into(),
-        body: FileBody::Rust(server_tokens),
-    });
-    files.push(PendingFile {
-        path: "src/client.rs".into(),
-        body: FileBody::Rust(client_tokens),
-    });
+    // A spec without operations (only schemas) has no HTTP sides.
+    if has_operations {
+        files.push(PendingFile {
+            path: "src/server.rs".into(),
+            body: FileBody::Rust(server_tokens),
+        });
+        files.push(PendingFile {
+            path: "src/client.rs".into(),
+            body: FileBody::Rust(client_tokens),
+        });
+    }
     if has_security {
         files.push(PendingFile {
             path: "src/security.rs".into(),

@@ -17,6 +17,17 @@ pub struct Needs {
     pub double_option: bool,
 }
 
+impl Needs {
+    pub fn union(self, other: Needs) -> Needs {
+        Needs {
+            chrono: self.chrono || other.chrono,
+            uuid: self.uuid || other.uuid,
+            base64: self.base64 || other.base64,
+            double_option: self.double_option || other.double_option,
+        }
+    }
+}
+
 pub struct ModelsEmitter<'a> {
     api: &'a Api,
     pub needs: Needs,

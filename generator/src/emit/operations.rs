@@ -33,14 +33,21 @@ pub fn operation_docs(operation: &Operation) -> Vec<String> {
     lines
 }
 
-pub fn emit_operations(api: &Api) -> TokenStream {
+/// The module, and what its types need from outside `std` (parameters can be `uuid`s or dates
+/// that no model uses).
+pub fn emit_operations(api: &Api) -> (TokenStream, crate::emit::models::Needs) {
     let mut models = ModelsEmitter::qualified(api);
-    let modules = api.operations.iter().map(|operation| operation_module(api, operation, &mut models));
-    quote! {
+    let modules: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|operation| operation_module(api, operation, &mut models))
+        .collect();
+    let tokens = quote! {
         //! One module per operation: its `Request`, and its `Response` with one variant per
         //! documented status, shared by the server and the client.
         #(#modules)*
-    }
+    };
+    (tokens, models.needs)
 }
 
 fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter<'_>) -> TokenStream {

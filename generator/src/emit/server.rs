@@ -68,9 +68,13 @@ pub fn emit_server(api: &Api) -> TokenStream {
                 quote!(.#method(#handler::<T>))
             }
         });
-        quote!(.route(#path, #(#methods)*))
+        let route = route_path(path);
+        quote!(.route(#route, #(#methods)*))
     });
     let bound = quote!(#(#trait_names)+*);
+    let config_allow = api.operations.iter().all(|operation| operation.body.is_none()).then(|| {
+        quote!(#[allow(dead_code, reason = "no operation of this spec takes a request body")])
+    });
     quote! {
         //! Server side: implement the traits, then serve [`router`].
         //!
@@ -90,6 +94,7 @@ pub fn emit_server(api: &Api) -> TokenStream {
 
         struct Shared<T> {
             api: T,
+            #config_allow
             config: rt::ServerConfig,
         }
 
@@ -112,6 +117,31 @@ pub fn emit_server(api: &Api) -> TokenStream {
         #(#handlers)*
         #(#responses)*
     }
+}
+
+/// The axum route for a spec path: each segment holding parameters becomes one capture named
+/// by its position (see `contract_runtime::server::captures`).
+fn route_path(path: &str) -> String {
+    path.split('/')
+        .enumerate()
+        .map(|(index, segment)| {
+            if segment.contains('{') {
+                format!("{{s{index}}}")
+            } else {
+                segment.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `(capture, segment template)` for each parameter-holding segment of a path.
+fn path_segments(path: &str) -> Vec<(String, String)> {
+    path.split('/')
+        .enumerate()
+        .filter(|(_, segment)| segment.contains('{'))
+        .map(|(index, segment)| (format!("s{index}"), segment.to_string()))
+        .collect()
 }
 
 fn method_fn(method: Method) -> proc_macro2::Ident {
@@ -249,7 +279,10 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
     let needs_query = operation.parameters.iter().any(|p| p.location == ParameterLocation::Query);
     let needs_path = operation.parameters.iter().any(|p| p.location == ParameterLocation::Path);
     let query = needs_query.then(|| quote!(let query = rt::query_pairs(parts.uri.query());));
-    let path = needs_path.then(|| quote!(let captures = rt::captures(&mut parts).await?;));
+    let path = needs_path.then(|| {
+        let segments = path_segments(&operation.path.raw).into_iter().map(|(capture, template)| quote!((#capture, #template)));
+        quote!(let captures = rt::captures(&mut parts, &[#(#segments),*]).await?;)
+    });
     let credentials = credentials_extraction(api, operation);
     let has_body = fields.iter().any(|field| matches!(field.kind, RequestFieldKind::Body(_)));
     let field_values = fields.iter().map(|field| {
