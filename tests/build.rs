@@ -20,6 +20,7 @@ use quote::quote;
 fn main() {
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     let specs = Path::new(&manifest_dir).join("../specs");
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={}", specs.display());
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&specs)
         .unwrap()
@@ -40,7 +41,9 @@ fn main() {
     examples.push_str("    ]\n}\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("examples.rs"), examples).unwrap();
-    std::fs::write(out_dir.join("loopback.rs"), loopback.to_string()).unwrap();
+    // Laid out like source, so that lints and compiler messages read as they would there.
+    let file: syn::File = syn::parse2(loopback).unwrap();
+    std::fs::write(out_dir.join("loopback.rs"), prettyplease::unparse(&file)).unwrap();
 }
 
 fn write_examples(out: &mut String, stem: &str, api: &Api) {
@@ -71,7 +74,9 @@ fn json_expr(value: &serde_json::Value) -> TokenStream {
 /// The credentials value the client is configured with, as the double records it.
 fn credential_text(api: &Api, index: usize) -> String {
     match &api.security_schemes[index].kind {
-        SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => "test-user:test-password".into(),
+        SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => {
+            "test-user:test-password".into()
+        }
         _ => format!("test-secret-{}", api.security_schemes[index].name),
     }
 }
@@ -128,7 +133,10 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
 
     let mut client_setup = quote!(#krate::client::Client::new(base_url));
     for (index, scheme) in api.security_schemes.iter().enumerate() {
-        let setter = ident(&format!("with_{}", contractgen::names::value_name(&scheme.name).trim_start_matches("r#")));
+        let setter = ident(&format!(
+            "with_{}",
+            contractgen::names::value_name(&scheme.name).trim_start_matches("r#")
+        ));
         let ty: TokenStream = shapes::scheme_type(api, index)
             .to_string()
             .replace("crate ::", &format!("{stem}_api ::"))
@@ -143,7 +151,11 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
         client_setup = quote!(#client_setup.#setter(#value));
     }
 
-    let cases: Vec<TokenStream> = api.operations.iter().flat_map(|operation| operation_cases(&krate, api, operation)).collect();
+    let cases: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .flat_map(|operation| operation_cases(&krate, api, operation))
+        .collect();
     let unauthenticated: Vec<TokenStream> = api
         .operations
         .iter()
@@ -200,14 +212,20 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
 fn base_path(url: &str) -> String {
     let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = if url.contains("://") {
-        without_scheme.find('/').map_or("", |slash| &without_scheme[slash..])
+        without_scheme
+            .find('/')
+            .map_or("", |slash| &without_scheme[slash..])
     } else {
         without_scheme
     };
     path.trim_end_matches('/').to_string()
 }
 
-fn request_expr(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) -> Option<TokenStream> {
+fn request_expr(
+    krate: &proc_macro2::Ident,
+    api: &Api,
+    operation: &Operation,
+) -> Option<TokenStream> {
     let fields = shapes::request_fields(operation);
     if fields.is_empty() {
         return None;
@@ -228,9 +246,20 @@ fn request_expr(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) ->
             RequestFieldKind::Body(shape) => {
                 let (variant, content) = &shape.variants[0];
                 let value = match &content.ty {
-                    Some(ty) if matches!(content.kind, contractgen::ir::MediaKind::Json | contractgen::ir::MediaKind::Form) => sample(api, ty),
-                    _ if matches!(content.kind, contractgen::ir::MediaKind::Text) => serde_json::json!("sample text"),
-                    Some(_) | None if matches!(content.kind, contractgen::ir::MediaKind::Json) => serde_json::json!({"any": "value"}),
+                    Some(ty)
+                        if matches!(
+                            content.kind,
+                            contractgen::ir::MediaKind::Json | contractgen::ir::MediaKind::Form
+                        ) =>
+                    {
+                        sample(api, ty)
+                    }
+                    _ if matches!(content.kind, contractgen::ir::MediaKind::Text) => {
+                        serde_json::json!("sample text")
+                    }
+                    Some(_) | None if matches!(content.kind, contractgen::ir::MediaKind::Json) => {
+                        serde_json::json!({"any": "value"})
+                    }
                     _ => serde_json::json!([104, 105]),
                 };
                 let mut value = json_expr(&value);
@@ -248,7 +277,11 @@ fn request_expr(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) ->
     Some(quote!(#krate::operations::#op_module::Request { #(#values)* }))
 }
 
-fn operation_cases(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) -> Vec<TokenStream> {
+fn operation_cases(
+    krate: &proc_macro2::Ident,
+    api: &Api,
+    operation: &Operation,
+) -> Vec<TokenStream> {
     let op_module = shapes::module(operation);
     let method = ident(&operation.rust_name);
     let id = &operation.id;
@@ -317,9 +350,9 @@ fn operation_cases(krate: &proc_macro2::Ident, api: &Api, operation: &Operation)
             let (call, recorded) = match &request {
                 Some(request) => (
                     quote!(let request = #request; let result = client.#method(&request).await;),
-                    quote!(double.take_request::<#krate::operations::#op_module::Request>(#id) == Some(request.clone())),
+                    quote!(double.take_request::<#krate::operations::#op_module::Request>(#id).as_ref() == Some(&request)),
                 ),
-                None => (quote!(let result = client.#method().await;), quote!(double.take_request::<()>(#id) == Some(()))),
+                None => (quote!(let result = client.#method().await;), quote!(double.take_request::<()>(#id).is_some())),
             };
             quote! {
                 {
@@ -333,10 +366,12 @@ fn operation_cases(krate: &proc_macro2::Ident, api: &Api, operation: &Operation)
                         Ok(got) => failures.push(format!("{label}: the server sent {expected:?}, the client decoded {got:?}")),
                         Err(err) => failures.push(format!("{label}: {err}")),
                     }
-                    if !(#recorded) {
+                    let received_what_was_sent = #recorded;
+                    if !received_what_was_sent {
                         failures.push(format!("{label}: the handler did not receive the request the client sent"));
                     }
-                    if double.last_credentials(#id) != #expected_credentials {
+                    let expected_credentials: Option<String> = #expected_credentials;
+                    if double.last_credentials(#id) != expected_credentials {
                         failures.push(format!("{label}: the handler received credentials {:?}", double.last_credentials(#id)));
                     }
                 }
@@ -345,7 +380,11 @@ fn operation_cases(krate: &proc_macro2::Ident, api: &Api, operation: &Operation)
         .collect()
 }
 
-fn unauthenticated_case(krate: &proc_macro2::Ident, api: &Api, operation: &Operation) -> TokenStream {
+fn unauthenticated_case(
+    krate: &proc_macro2::Ident,
+    api: &Api,
+    operation: &Operation,
+) -> TokenStream {
     let method = ident(&operation.rust_name);
     let id = &operation.id;
     let op_module = shapes::module(operation);
@@ -353,10 +392,23 @@ fn unauthenticated_case(krate: &proc_macro2::Ident, api: &Api, operation: &Opera
         Some(request) => quote!(client.#method(&#request).await),
         None => quote!(client.#method().await),
     };
-    let documents_401 = operation.responses.iter().any(|response| response.status == StatusCode::Code(401));
+    let unauthorized = shapes::response_variants(operation)
+        .into_iter()
+        .find(|variant| variant.status == StatusCode::Code(401))
+        .map(|variant| {
+            let name = &variant.name;
+            if variant.is_unit() {
+                quote!(#name)
+            } else if variant.is_tuple() {
+                quote!(#name(_))
+            } else {
+                quote!(#name { .. })
+            }
+        });
     // The documented 401 variant, or (when the spec documents none, or a body our refusal does
     // not match) an error that still carries the 401.
-    let documented_arm = documents_401.then(|| quote!(Ok(#krate::operations::#op_module::Response::Unauthorized { .. }) => {}));
+    let documented_arm = unauthorized
+        .map(|pattern| quote!(Ok(#krate::operations::#op_module::Response::#pattern) => {}));
     let accepted = quote! {
         #documented_arm
         Err(#krate::client::ClientError::UnexpectedStatus { status, .. }) if status.as_u16() == 401 => {}

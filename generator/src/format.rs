@@ -65,9 +65,16 @@ fn space_items(source: &str) -> String {
             let consecutive_uses = previous.starts_with("use ") && line.starts_with("use ");
             // Items inside an `impl`, trait or inline module, one level deep.
             let ends_inner_item = previous == "    }"
-                && ["    ///", "    pub ", "    fn ", "    async fn ", "    #[", "    impl"]
-                    .iter()
-                    .any(|start| line.starts_with(start));
+                && [
+                    "    ///",
+                    "    pub ",
+                    "    fn ",
+                    "    async fn ",
+                    "    #[",
+                    "    impl",
+                ]
+                .iter()
+                .any(|start| line.starts_with(start));
             if ends_inner_item {
                 out.push('\n');
             }

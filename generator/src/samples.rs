@@ -23,19 +23,26 @@ fn sample_at(api: &Api, ty: &TypeRef, depth: usize) -> Value {
                     if depth >= MAX_DEPTH && !field.required {
                         continue;
                     }
-                    object.insert(field.wire_name.clone(), sample_at(api, field.ty.non_null(), depth + 1));
+                    object.insert(
+                        field.wire_name.clone(),
+                        sample_at(api, field.ty.non_null(), depth + 1),
+                    );
                 }
                 if let Some(additional) = &structure.additional
                     && !object.contains_key("extra")
                 {
-                    object.insert("extra".into(), sample_at(api, additional.non_null(), depth + 1));
+                    object.insert(
+                        "extra".into(),
+                        sample_at(api, additional.non_null(), depth + 1),
+                    );
                 }
                 Value::Object(object)
             }
-            TypeKind::Enum(string_enum) => string_enum
-                .variants
-                .first()
-                .map_or(Value::Null, |variant| Value::String(variant.wire_value.clone())),
+            TypeKind::Enum(string_enum) => {
+                string_enum.variants.first().map_or(Value::Null, |variant| {
+                    Value::String(variant.wire_value.clone())
+                })
+            }
             TypeKind::Union(union) => {
                 let Some(first) = union.variants.first() else {
                     return Value::Null;

@@ -66,36 +66,61 @@ impl RequestParts {
         self.path.push_str(text);
     }
 
-    pub fn path(&mut self, name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<(), ClientError> {
-        let encoded = crate::params::encode_path(name, value, style, explode).map_err(|message| encode_error(name, message))?;
+    pub fn path(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), ClientError> {
+        let encoded = crate::params::encode_path(name, value, style, explode)
+            .map_err(|message| encode_error(name, message))?;
         self.path.push_str(&encoded);
         Ok(())
     }
 
-    pub fn query(&mut self, name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<(), ClientError> {
-        let pairs = crate::params::encode_query(name, value, style, explode).map_err(|message| encode_error(name, message))?;
+    pub fn query(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), ClientError> {
+        let pairs = crate::params::encode_query(name, value, style, explode)
+            .map_err(|message| encode_error(name, message))?;
         self.query.extend(pairs);
         Ok(())
     }
 
     pub fn header(&mut self, name: &str, value: &impl Serialize) -> Result<(), ClientError> {
-        let text = crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
+        let text =
+            crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
         self.headers.push((name.to_string(), text));
         Ok(())
     }
 
     pub fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), ClientError> {
-        let text = crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
+        let text =
+            crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
         self.cookies.push((name.to_string(), text));
         Ok(())
     }
 
     /// The reqwest request for `base_url` + the assembled path, with query, headers and cookies.
-    pub fn build(self, http: &reqwest::Client, method: reqwest::Method, base_url: &str) -> reqwest::RequestBuilder {
+    pub fn build(
+        self,
+        http: &reqwest::Client,
+        method: reqwest::Method,
+        base_url: &str,
+    ) -> reqwest::RequestBuilder {
         let mut url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
         if !self.query.is_empty() {
             url.push('?');
-            url.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.query).finish());
+            url.push_str(
+                &form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&self.query)
+                    .finish(),
+            );
         }
         let mut request = http.request(method, url);
         for (name, value) in &self.headers {
@@ -128,18 +153,37 @@ fn encode_error(name: &str, message: String) -> ClientError {
 }
 
 /// Serialises a JSON body; the media type is the documented one (vendor `+json` included).
-pub fn json_body(request: reqwest::RequestBuilder, media_type: &str, body: &impl Serialize) -> Result<reqwest::RequestBuilder, ClientError> {
+pub fn json_body(
+    request: reqwest::RequestBuilder,
+    media_type: &str,
+    body: &impl Serialize,
+) -> Result<reqwest::RequestBuilder, ClientError> {
     let bytes = serde_json::to_vec(body).map_err(|err| encode_error("body", err.to_string()))?;
-    Ok(request.header(http::header::CONTENT_TYPE, media_type).body(bytes))
+    Ok(request
+        .header(http::header::CONTENT_TYPE, media_type)
+        .body(bytes))
 }
 
-pub fn form_body(request: reqwest::RequestBuilder, media_type: &str, body: &impl Serialize) -> Result<reqwest::RequestBuilder, ClientError> {
-    let text = serde_urlencoded::to_string(body).map_err(|err| encode_error("body", err.to_string()))?;
-    Ok(request.header(http::header::CONTENT_TYPE, media_type).body(text))
+pub fn form_body(
+    request: reqwest::RequestBuilder,
+    media_type: &str,
+    body: &impl Serialize,
+) -> Result<reqwest::RequestBuilder, ClientError> {
+    let text =
+        serde_urlencoded::to_string(body).map_err(|err| encode_error("body", err.to_string()))?;
+    Ok(request
+        .header(http::header::CONTENT_TYPE, media_type)
+        .body(text))
 }
 
-pub fn raw_body(request: reqwest::RequestBuilder, media_type: &str, body: impl Into<reqwest::Body>) -> reqwest::RequestBuilder {
-    request.header(http::header::CONTENT_TYPE, media_type).body(body)
+pub fn raw_body(
+    request: reqwest::RequestBuilder,
+    media_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::RequestBuilder {
+    request
+        .header(http::header::CONTENT_TYPE, media_type)
+        .body(body)
 }
 
 /// A received response, read whole.
@@ -154,7 +198,11 @@ impl Received {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await?;
-        Ok(Self { status, headers, body })
+        Ok(Self {
+            status,
+            headers,
+            body,
+        })
     }
 
     pub fn media_type(&self) -> String {
@@ -167,12 +215,22 @@ impl Received {
 
     /// The media type's essence (`application/json`), for choosing between documented types.
     pub fn essence(&self) -> String {
-        self.media_type().split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+        self.media_type()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
     }
 
     /// Checks that the response carries the documented media type (compared by essence).
     pub fn expect_media_type(&self, documented: &str) -> Result<(), ClientError> {
-        let documented = documented.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let documented = documented
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         let sent = self.essence();
         if sent == documented || documented == "*/*" {
             return Ok(());
@@ -181,7 +239,9 @@ impl Received {
             status: self.status,
             media_type: self.media_type(),
             path: ".".into(),
-            message: format!("the spec documents `{documented}` for this response, the server sent `{sent}`"),
+            message: format!(
+                "the spec documents `{documented}` for this response, the server sent `{sent}`"
+            ),
             body: self.body.clone(),
         })
     }
@@ -230,7 +290,9 @@ impl Received {
         let Some(value) = self.headers.get(name) else {
             return Ok(None);
         };
-        let text = value.to_str().map_err(|err| self.header_error(name, err.to_string()))?;
+        let text = value
+            .to_str()
+            .map_err(|err| self.header_error(name, err.to_string()))?;
         crate::params::Raw::single(text, Style::Simple)
             .parse()
             .map(Some)
@@ -238,7 +300,8 @@ impl Received {
     }
 
     pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, ClientError> {
-        self.header(name)?.ok_or_else(|| self.header_error(name, "is missing".into()))
+        self.header(name)?
+            .ok_or_else(|| self.header_error(name, "is missing".into()))
     }
 
     fn header_error(&self, name: &str, message: String) -> ClientError {

@@ -31,7 +31,11 @@ impl Style {
 }
 
 /// RFC 3986 unreserved characters stay; everything else in a path segment is encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn scalar_text(value: &Value) -> Cow<'_, str> {
     match value {
@@ -46,7 +50,12 @@ fn to_value(value: &impl Serialize) -> Result<Value, String> {
 }
 
 /// A path parameter, percent-encoded, in the given style (`simple`, `label` or `matrix`).
-pub fn encode_path(name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<String, String> {
+pub fn encode_path(
+    name: &str,
+    value: &impl Serialize,
+    style: Style,
+    explode: bool,
+) -> Result<String, String> {
     let value = to_value(value)?;
     let encode = |text: &str| utf8_percent_encode(text, SEGMENT).to_string();
     let (prefix, separator) = match (style, explode) {
@@ -58,10 +67,17 @@ pub fn encode_path(name: &str, value: &impl Serialize, style: Style, explode: bo
     let body = match &value {
         Value::Array(items) => {
             if style == Style::Matrix && explode {
-                let parts: Vec<String> = items.iter().map(|item| format!(";{}={}", encode(name), encode(&scalar_text(item)))).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|item| format!(";{}={}", encode(name), encode(&scalar_text(item))))
+                    .collect();
                 return Ok(parts.concat());
             }
-            items.iter().map(|item| encode(&scalar_text(item))).collect::<Vec<_>>().join(separator)
+            items
+                .iter()
+                .map(|item| encode(&scalar_text(item)))
+                .collect::<Vec<_>>()
+                .join(separator)
         }
         Value::Object(fields) => {
             let parts: Vec<String> = fields
@@ -82,7 +98,12 @@ pub fn encode_path(name: &str, value: &impl Serialize, style: Style, explode: bo
 }
 
 /// A query parameter as `(name, value)` pairs, not yet percent-encoded.
-pub fn encode_query(name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<Vec<(String, String)>, String> {
+pub fn encode_query(
+    name: &str,
+    value: &impl Serialize,
+    style: Style,
+    explode: bool,
+) -> Result<Vec<(String, String)>, String> {
     let value = to_value(value)?;
     Ok(match &value {
         Value::Null => Vec::new(),
@@ -124,7 +145,11 @@ pub fn encode_query(name: &str, value: &impl Serialize, style: Style, explode: b
 pub fn encode_simple(value: &impl Serialize) -> Result<String, String> {
     let value = to_value(value)?;
     Ok(match &value {
-        Value::Array(items) => items.iter().map(|item| scalar_text(item).into_owned()).collect::<Vec<_>>().join(","),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| scalar_text(item).into_owned())
+            .collect::<Vec<_>>()
+            .join(","),
         Value::Object(fields) => fields
             .iter()
             .flat_map(|(key, item)| [key.clone(), scalar_text(item).into_owned()])
@@ -242,12 +267,22 @@ impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
             self.0.entries.clone()
         } else {
             // Non-exploded form/simple object: `key,value,key,value`.
-            let text = self.0.values.first().map(String::as_str).unwrap_or_default();
+            let text = self
+                .0
+                .values
+                .first()
+                .map(String::as_str)
+                .unwrap_or_default();
             let parts: Vec<&str> = text.split(',').collect();
             if parts.len() % 2 != 0 {
-                return Err(de::Error::custom(format!("`{text}` is not a list of key,value pairs")));
+                return Err(de::Error::custom(format!(
+                    "`{text}` is not a list of key,value pairs"
+                )));
             }
-            parts.chunks(2).map(|pair| (pair[0].to_string(), pair[1].to_string())).collect()
+            parts
+                .chunks(2)
+                .map(|pair| (pair[0].to_string(), pair[1].to_string()))
+                .collect()
         };
         visitor.visit_map(de::value::MapDeserializer::new(
             pairs.iter().map(|(key, value)| (Text(key), Text(value))),
@@ -263,7 +298,11 @@ impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
         self.deserialize_map(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, ParamError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -363,7 +402,11 @@ impl<'de> de::Deserializer<'de> for Text<'_> {
         visitor.visit_enum(self.0.to_string().into_deserializer())
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, ParamError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -392,37 +435,85 @@ mod tests {
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn query_styles_decode() {
-        let query = pairs(&[("id", "3"), ("id", "4"), ("tags", "a,b"), ("f[color]", "red"), ("f[size]", "2"), ("sort", "desc")]);
-        let ids: Vec<i64> = Raw::from_query(&query, "id", Style::Form, true).parse().unwrap();
+        let query = pairs(&[
+            ("id", "3"),
+            ("id", "4"),
+            ("tags", "a,b"),
+            ("f[color]", "red"),
+            ("f[size]", "2"),
+            ("sort", "desc"),
+        ]);
+        let ids: Vec<i64> = Raw::from_query(&query, "id", Style::Form, true)
+            .parse()
+            .unwrap();
         assert_eq!(ids, vec![3, 4]);
-        let tags: Vec<String> = Raw::from_query(&query, "tags", Style::Form, false).parse().unwrap();
+        let tags: Vec<String> = Raw::from_query(&query, "tags", Style::Form, false)
+            .parse()
+            .unwrap();
         assert_eq!(tags, vec!["a", "b"]);
-        let filter: Filter = Raw::from_query(&query, "f", Style::DeepObject, true).parse().unwrap();
-        assert_eq!(filter, Filter { color: "red".into(), size: 2 });
-        let sort: Sort = Raw::from_query(&query, "sort", Style::Form, true).parse().unwrap();
+        let filter: Filter = Raw::from_query(&query, "f", Style::DeepObject, true)
+            .parse()
+            .unwrap();
+        assert_eq!(
+            filter,
+            Filter {
+                color: "red".into(),
+                size: 2
+            }
+        );
+        let sort: Sort = Raw::from_query(&query, "sort", Style::Form, true)
+            .parse()
+            .unwrap();
         assert_eq!(sort, Sort::Desc);
-        let missing: Option<i64> = Raw::from_query(&query, "nope", Style::Form, true).parse().unwrap();
+        let missing: Option<i64> = Raw::from_query(&query, "nope", Style::Form, true)
+            .parse()
+            .unwrap();
         assert_eq!(missing, None);
-        let err = Raw::from_query(&query, "tags", Style::Form, true).parse::<i64>().unwrap_err();
+        let err = Raw::from_query(&query, "tags", Style::Form, true)
+            .parse::<i64>()
+            .unwrap_err();
         assert_eq!(err, "`a,b` is not a valid i64");
     }
 
     #[test]
     fn encoding_matches_decoding() {
-        assert_eq!(encode_query("id", &vec![3, 4], Style::Form, true).unwrap(), pairs(&[("id", "3"), ("id", "4")]));
-        assert_eq!(encode_query("t", &vec!["a", "b"], Style::PipeDelimited, false).unwrap(), pairs(&[("t", "a|b")]));
         assert_eq!(
-            encode_query("f", &serde_json::json!({"color": "red", "size": 2}), Style::DeepObject, true).unwrap(),
+            encode_query("id", &vec![3, 4], Style::Form, true).unwrap(),
+            pairs(&[("id", "3"), ("id", "4")])
+        );
+        assert_eq!(
+            encode_query("t", &vec!["a", "b"], Style::PipeDelimited, false).unwrap(),
+            pairs(&[("t", "a|b")])
+        );
+        assert_eq!(
+            encode_query(
+                "f",
+                &serde_json::json!({"color": "red", "size": 2}),
+                Style::DeepObject,
+                true
+            )
+            .unwrap(),
             pairs(&[("f[color]", "red"), ("f[size]", "2")])
         );
-        assert_eq!(encode_path("id", &"a b/c", Style::Simple, false).unwrap(), "a%20b%2Fc");
-        assert_eq!(encode_path("id", &vec![1, 2], Style::Label, false).unwrap(), ".1,2");
-        assert_eq!(encode_path("id", &5, Style::Matrix, false).unwrap(), ";id=5");
+        assert_eq!(
+            encode_path("id", &"a b/c", Style::Simple, false).unwrap(),
+            "a%20b%2Fc"
+        );
+        assert_eq!(
+            encode_path("id", &vec![1, 2], Style::Label, false).unwrap(),
+            ".1,2"
+        );
+        assert_eq!(
+            encode_path("id", &5, Style::Matrix, false).unwrap(),
+            ";id=5"
+        );
         let round: Vec<i64> = Raw::single("1,2", Style::Simple).parse().unwrap();
         assert_eq!(round, vec![1, 2]);
     }

@@ -79,9 +79,10 @@ impl IntoResponse for Rejection {
         };
         let mut response = json_response(self.status, "application/json", &body);
         if let Some(challenge) = self.challenge {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         response
     }
@@ -89,7 +90,11 @@ impl IntoResponse for Rejection {
 
 /// The router's fallback: no route matched.
 pub async fn not_found() -> Rejection {
-    Rejection::new(StatusCode::NOT_FOUND, "not_found", "no operation is defined at this path")
+    Rejection::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no operation is defined at this path",
+    )
 }
 
 /// The router's fallback for a known path with another method (axum adds `Allow`).
@@ -117,7 +122,13 @@ pub async fn captures(
     let raw = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, &())
         .await
         .map(|axum::extract::Path(captures)| captures)
-        .map_err(|err| Rejection::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path: {err}")))?;
+        .map_err(|err| {
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                format!("path: {err}"),
+            )
+        })?;
     let mut named = Vec::new();
     for (capture, template) in segments {
         let value = raw
@@ -169,25 +180,6 @@ fn split_segment(template: &str, value: &str, out: &mut Vec<(String, String)>) -
     rest_value.is_empty().then_some(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::split_segment;
-
-    #[test]
-    fn segments_split_on_their_literals() {
-        let mut out = Vec::new();
-        split_segment("{base}...{head}", "main...feature/x", &mut out).unwrap();
-        assert_eq!(out, vec![("base".into(), "main".into()), ("head".into(), "feature/x".into())]);
-        let mut out = Vec::new();
-        split_segment("{name}.json", "report.json", &mut out).unwrap();
-        assert_eq!(out, vec![("name".into(), "report".into())]);
-        assert!(split_segment("{name}.json", "report.xml", &mut Vec::new()).is_none());
-        let mut out = Vec::new();
-        split_segment("{id}", "a b", &mut out).unwrap();
-        assert_eq!(out, vec![("id".into(), "a b".into())]);
-    }
-}
-
 /// Query pairs, percent-decoded.
 pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -203,7 +195,12 @@ fn param_rejection(location: &str, name: &str, message: &str) -> Rejection {
     )
 }
 
-fn parse_raw<T: DeserializeOwned>(raw: &Raw, location: &str, name: &str, required: bool) -> Result<Option<T>, Rejection> {
+fn parse_raw<T: DeserializeOwned>(
+    raw: &Raw,
+    location: &str,
+    name: &str,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
     if raw.is_empty() {
         return if required {
             Err(param_rejection(location, name, "is required"))
@@ -217,7 +214,11 @@ fn parse_raw<T: DeserializeOwned>(raw: &Raw, location: &str, name: &str, require
 }
 
 /// A required parameter: present and well-formed, or a 400.
-pub fn required<T>(found: Result<Option<T>, Rejection>, location: &str, name: &str) -> Result<T, Rejection> {
+pub fn required<T>(
+    found: Result<Option<T>, Rejection>,
+    location: &str,
+    name: &str,
+) -> Result<T, Rejection> {
     found?.ok_or_else(|| param_rejection(location, name, "is required"))
 }
 
@@ -228,11 +229,20 @@ pub fn query<T: DeserializeOwned>(
     explode: bool,
     required: bool,
 ) -> Result<Option<T>, Rejection> {
-    parse_raw(&Raw::from_query(pairs, name, style, explode), "query", name, required)
+    parse_raw(
+        &Raw::from_query(pairs, name, style, explode),
+        "query",
+        name,
+        required,
+    )
 }
 
 /// A path parameter from axum's captures (already percent-decoded).
-pub fn path<T: DeserializeOwned>(captures: &[(String, String)], name: &str, style: Style) -> Result<Option<T>, Rejection> {
+pub fn path<T: DeserializeOwned>(
+    captures: &[(String, String)],
+    name: &str,
+    style: Style,
+) -> Result<Option<T>, Rejection> {
     let raw = captures
         .iter()
         .find(|(key, _)| key == name)
@@ -252,7 +262,11 @@ pub fn path<T: DeserializeOwned>(captures: &[(String, String)], name: &str, styl
     parse_raw(&raw, "path", name, true)
 }
 
-pub fn header<T: DeserializeOwned>(headers: &HeaderMap, name: &str, required: bool) -> Result<Option<T>, Rejection> {
+pub fn header<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    name: &str,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
     let raw = match headers.get(name) {
         Some(value) => match value.to_str() {
             Ok(text) => Raw::single(text, Style::Simple),
@@ -274,7 +288,11 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-pub fn cookie<T: DeserializeOwned>(headers: &HeaderMap, name: &str, required: bool) -> Result<Option<T>, Rejection> {
+pub fn cookie<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    name: &str,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
     let raw = cookie_value(headers, name)
         .map(|value| Raw::single(value, Style::Form))
         .unwrap_or_default();
@@ -285,21 +303,37 @@ pub fn cookie<T: DeserializeOwned>(headers: &HeaderMap, name: &str, required: bo
 // Credentials
 
 /// An API key from a header, query parameter or cookie.
-pub fn api_key(headers: &HeaderMap, query: Option<&str>, location: &str, name: &str) -> Result<String, Rejection> {
+pub fn api_key(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    location: &str,
+    name: &str,
+) -> Result<String, Rejection> {
     let found = match location {
-        "header" => headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_string),
-        "query" => query_pairs(query).into_iter().find(|(key, _)| key == name).map(|(_, value)| value),
+        "header" => headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string),
+        "query" => query_pairs(query)
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value),
         _ => cookie_value(headers, name).map(str::to_string),
     };
-    found
-        .filter(|key| !key.is_empty())
-        .ok_or_else(|| Rejection::unauthorized(format!("this operation needs an API key in {location} `{name}`"), None))
+    found.filter(|key| !key.is_empty()).ok_or_else(|| {
+        Rejection::unauthorized(
+            format!("this operation needs an API key in {location} `{name}`"),
+            None,
+        )
+    })
 }
 
 fn authorization<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (given, credentials) = value.split_once(' ')?;
-    given.eq_ignore_ascii_case(scheme).then(|| credentials.trim())
+    given
+        .eq_ignore_ascii_case(scheme)
+        .then(|| credentials.trim())
 }
 
 /// A bearer token from `Authorization: Bearer ...`.
@@ -307,15 +341,27 @@ pub fn bearer(headers: &HeaderMap) -> Result<String, Rejection> {
     authorization(headers, "bearer")
         .filter(|token| !token.is_empty())
         .map(str::to_string)
-        .ok_or_else(|| Rejection::unauthorized("this operation needs `Authorization: Bearer <token>`", Some("Bearer")))
+        .ok_or_else(|| {
+            Rejection::unauthorized(
+                "this operation needs `Authorization: Bearer <token>`",
+                Some("Bearer"),
+            )
+        })
 }
 
 /// User name and password from `Authorization: Basic ...`.
 pub fn basic(headers: &HeaderMap) -> Result<(String, String), Rejection> {
     use base64::Engine as _;
-    let refuse = || Rejection::unauthorized("this operation needs `Authorization: Basic <credentials>`", Some("Basic"));
+    let refuse = || {
+        Rejection::unauthorized(
+            "this operation needs `Authorization: Basic <credentials>`",
+            Some("Basic"),
+        )
+    };
     let encoded = authorization(headers, "basic").ok_or_else(refuse)?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| refuse())?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|_| refuse())?;
     let text = String::from_utf8(decoded).map_err(|_| refuse())?;
     let (user, password) = text.split_once(':').ok_or_else(refuse)?;
     Ok((user.to_string(), password.to_string()))
@@ -326,7 +372,12 @@ pub fn basic(headers: &HeaderMap) -> Result<(String, String), Rejection> {
 
 /// The essence (`type/subtype`, lower-cased, no parameters) of a media type.
 pub fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Which of the documented request media types the request's `Content-Type` is: the index
@@ -380,19 +431,35 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
         if inner.is::<http_body_util::LengthLimitError>() {
             too_large()
         } else {
-            Rejection::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the request body could not be read: {inner}"))
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("the request body could not be read: {inner}"),
+            )
         }
     })
 }
 
 /// A required body: read within the limit, present, and in one of the `accepted` media
 /// types, whose index is returned with the bytes.
-pub async fn required_body(headers: &HeaderMap, body: Body, limit: usize, accepted: &[&str]) -> Result<(usize, Bytes), Rejection> {
-    optional_body(headers, body, limit, accepted).await?.ok_or_else(missing_body)
+pub async fn required_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    accepted: &[&str],
+) -> Result<(usize, Bytes), Rejection> {
+    optional_body(headers, body, limit, accepted)
+        .await?
+        .ok_or_else(missing_body)
 }
 
 /// An optional body: `None` when the request has none.
-pub async fn optional_body(headers: &HeaderMap, body: Body, limit: usize, accepted: &[&str]) -> Result<Option<(usize, Bytes)>, Rejection> {
+pub async fn optional_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    accepted: &[&str],
+) -> Result<Option<(usize, Bytes)>, Rejection> {
     let bytes = read_body(headers, body, limit).await?;
     if bytes.is_empty() {
         return Ok(None);
@@ -410,7 +477,11 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
-        let location = if path == "." { String::new() } else { format!(" at `{path}`") };
+        let location = if path == "." {
+            String::new()
+        } else {
+            format!(" at `{path}`")
+        };
         body_rejection(format!("invalid JSON body{location}: {}", err.inner()))
     })?;
     deserializer
@@ -421,12 +492,14 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
 
 /// An `application/x-www-form-urlencoded` body.
 pub fn form_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
-    serde_urlencoded::from_bytes(bytes).map_err(|err| body_rejection(format!("invalid form body: {err}")))
+    serde_urlencoded::from_bytes(bytes)
+        .map_err(|err| body_rejection(format!("invalid form body: {err}")))
 }
 
 /// A `text/*` body.
 pub fn text_body(bytes: &[u8]) -> Result<String, Rejection> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| body_rejection("the text body is not UTF-8".into()))
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| body_rejection("the text body is not UTF-8".into()))
 }
 
 /// The refusal for a required body that is empty.
@@ -499,4 +572,29 @@ pub fn set_header(response: &mut Response, name: &str, value: &impl Serialize) {
 /// A status the spec documents as a range or `default`, checked to be a real status code.
 pub fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_segment;
+
+    #[test]
+    fn segments_split_on_their_literals() {
+        let mut out = Vec::new();
+        split_segment("{base}...{head}", "main...feature/x", &mut out).unwrap();
+        assert_eq!(
+            out,
+            vec![
+                ("base".into(), "main".into()),
+                ("head".into(), "feature/x".into())
+            ]
+        );
+        let mut out = Vec::new();
+        split_segment("{name}.json", "report.json", &mut out).unwrap();
+        assert_eq!(out, vec![("name".into(), "report".into())]);
+        assert!(split_segment("{name}.json", "report.xml", &mut Vec::new()).is_none());
+        let mut out = Vec::new();
+        split_segment("{id}", "a b", &mut out).unwrap();
+        assert_eq!(out, vec![("id".into(), "a b".into())]);
+    }
 }

@@ -24,11 +24,18 @@ async fn send(router: axum::Router, request: Request<Body>) -> Answer {
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-    Answer { status, headers, json }
+    Answer {
+        status,
+        headers,
+        json,
+    }
 }
 
 fn post(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::post(uri).header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap()
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
 }
 
 /// The refusal: status, `application/json`, the error code, and the handler untouched.
@@ -45,9 +52,23 @@ const ZROK_JSON: &str = "application/zrok.v1+json";
 #[tokio::test]
 async fn missing_api_key_is_401() {
     let double = Arc::new(Double::default());
-    let answer = send(zrok::router(double.clone()), post("/changePassword", ZROK_JSON, "{}")).await;
-    assert_refused(&answer, StatusCode::UNAUTHORIZED, "missing_credentials", &double);
-    assert!(answer.json["error"]["message"].as_str().unwrap().contains("x-token"));
+    let answer = send(
+        zrok::router(double.clone()),
+        post("/changePassword", ZROK_JSON, "{}"),
+    )
+    .await;
+    assert_refused(
+        &answer,
+        StatusCode::UNAUTHORIZED,
+        "missing_credentials",
+        &double,
+    );
+    assert!(
+        answer.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("x-token")
+    );
 }
 
 #[tokio::test]
@@ -58,8 +79,17 @@ async fn missing_or_wrong_bearer_is_401_with_challenge() {
         if let Some(value) = authorization {
             request = request.header(header::AUTHORIZATION, value);
         }
-        let answer = send(pterodactyl::router(double.clone()), request.body(Body::empty()).unwrap()).await;
-        assert_refused(&answer, StatusCode::UNAUTHORIZED, "missing_credentials", &double);
+        let answer = send(
+            pterodactyl::router(double.clone()),
+            request.body(Body::empty()).unwrap(),
+        )
+        .await;
+        assert_refused(
+            &answer,
+            StatusCode::UNAUTHORIZED,
+            "missing_credentials",
+            &double,
+        );
         assert_eq!(answer.headers[header::WWW_AUTHENTICATE], "Bearer");
     }
 }
@@ -67,14 +97,22 @@ async fn missing_or_wrong_bearer_is_401_with_challenge() {
 #[tokio::test]
 async fn malformed_json_is_400() {
     let double = Arc::new(Double::default());
-    let answer = send(zrok::router(double.clone()), post("/login", ZROK_JSON, r#"{"email": "#)).await;
+    let answer = send(
+        zrok::router(double.clone()),
+        post("/login", ZROK_JSON, r#"{"email": "#),
+    )
+    .await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
 }
 
 #[tokio::test]
 async fn wrong_shape_names_the_field() {
     let double = Arc::new(Double::default());
-    let answer = send(zrok::router(double.clone()), post("/login", ZROK_JSON, r#"{"email": 5}"#)).await;
+    let answer = send(
+        zrok::router(double.clone()),
+        post("/login", ZROK_JSON, r#"{"email": 5}"#),
+    )
+    .await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
     let message = answer.json["error"]["message"].as_str().unwrap();
     assert!(message.contains("`email`"), "{message}");
@@ -83,16 +121,34 @@ async fn wrong_shape_names_the_field() {
 #[tokio::test]
 async fn trailing_garbage_is_400() {
     let double = Arc::new(Double::default());
-    let answer = send(zrok::router(double.clone()), post("/login", ZROK_JSON, r#"{} {}"#)).await;
+    let answer = send(
+        zrok::router(double.clone()),
+        post("/login", ZROK_JSON, r#"{} {}"#),
+    )
+    .await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
 }
 
 #[tokio::test]
 async fn unsupported_media_type_is_415() {
     let double = Arc::new(Double::default());
-    let answer = send(zrok::router(double.clone()), post("/login", "text/plain", r#"{}"#)).await;
-    assert_refused(&answer, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", &double);
-    assert!(answer.json["error"]["message"].as_str().unwrap().contains(ZROK_JSON));
+    let answer = send(
+        zrok::router(double.clone()),
+        post("/login", "text/plain", r#"{}"#),
+    )
+    .await;
+    assert_refused(
+        &answer,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        &double,
+    );
+    assert!(
+        answer.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(ZROK_JSON)
+    );
 }
 
 #[tokio::test]
@@ -104,18 +160,33 @@ async fn body_over_the_limit_is_413() {
     );
     let body = format!(r#"{{"email": "{}"}}"#, "a".repeat(100));
     let answer = send(router.clone(), post("/login", ZROK_JSON, body.clone())).await;
-    assert_refused(&answer, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &double);
+    assert_refused(
+        &answer,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        &double,
+    );
     // Without a Content-Length (streamed), the limit still holds.
     let stream = Body::from_stream(futures_stream(body));
     let answer = send(router, post("/login", ZROK_JSON, stream)).await;
-    assert_refused(&answer, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &double);
+    assert_refused(
+        &answer,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        &double,
+    );
 }
 
-fn futures_stream(body: String) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
+fn futures_stream(
+    body: String,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
     struct Once(Option<Vec<u8>>);
     impl futures_core::Stream for Once {
         type Item = Result<Vec<u8>, std::io::Error>;
-        fn poll_next(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
             std::task::Poll::Ready(self.0.take().map(Ok))
         }
     }
@@ -127,7 +198,11 @@ async fn required_body_missing_is_400() {
     let double = Arc::new(Double::default());
     let answer = send(
         persona::router(double.clone()),
-        post("/account/password/forgot", "application/json;charset=utf-8", ""),
+        post(
+            "/account/password/forgot",
+            "application/json;charset=utf-8",
+            "",
+        ),
     )
     .await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
@@ -136,15 +211,28 @@ async fn required_body_missing_is_400() {
 #[tokio::test]
 async fn unknown_route_is_404() {
     let double = Arc::new(Double::default());
-    let answer = send(zrok::router(double.clone()), Request::get("/nope").body(Body::empty()).unwrap()).await;
+    let answer = send(
+        zrok::router(double.clone()),
+        Request::get("/nope").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_refused(&answer, StatusCode::NOT_FOUND, "not_found", &double);
 }
 
 #[tokio::test]
 async fn wrong_method_is_405_with_allow() {
     let double = Arc::new(Double::default());
-    let answer = send(zrok::router(double.clone()), Request::get("/login").body(Body::empty()).unwrap()).await;
-    assert_refused(&answer, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", &double);
+    let answer = send(
+        zrok::router(double.clone()),
+        Request::get("/login").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_refused(
+        &answer,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &double,
+    );
     assert_eq!(answer.headers[header::ALLOW], "POST");
 }
 
@@ -153,11 +241,21 @@ async fn missing_required_query_parameter_is_400() {
     let double = Arc::new(Double::default());
     let answer = send(
         kestra::router(double.clone()),
-        Request::get("/api/v1/forgotten-password").body(Body::empty()).unwrap(),
+        Request::get("/api/v1/forgotten-password")
+            .body(Body::empty())
+            .unwrap(),
     )
     .await;
-    assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_parameter", &double);
-    assert_eq!(answer.json["error"]["message"], "query parameter `username`: is required");
+    assert_refused(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "invalid_parameter",
+        &double,
+    );
+    assert_eq!(
+        answer.json["error"]["message"],
+        "query parameter `username`: is required"
+    );
 }
 
 #[tokio::test]
@@ -169,12 +267,15 @@ async fn path_parameters_arrive_decoded_and_exact() {
     );
     let answer = send(
         kestra::router(double.clone()),
-        Request::post("/api/v1/invitation/accept/a%20b%2Fc%C3%A9").body(Body::empty()).unwrap(),
+        Request::post("/api/v1/invitation/accept/a%20b%2Fc%C3%A9")
+            .body(Body::empty())
+            .unwrap(),
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json, serde_json::json!({}));
-    let request: kestra_api::operations::accept_invitation::Request = double.take_request("acceptInvitation").unwrap();
+    let request: kestra_api::operations::accept_invitation::Request =
+        double.take_request("acceptInvitation").unwrap();
     assert_eq!(request.invitation_id, "a b/cé");
 }
 
@@ -198,8 +299,12 @@ async fn credentials_reach_the_handler_exactly() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(double.last_credentials("disableTwoFactor").as_deref(), Some(token));
-    let request: pterodactyl_api::operations::disable_two_factor::Request = double.take_request("disableTwoFactor").unwrap();
+    assert_eq!(
+        double.last_credentials("disableTwoFactor").as_deref(),
+        Some(token)
+    );
+    let request: pterodactyl_api::operations::disable_two_factor::Request =
+        double.take_request("disableTwoFactor").unwrap();
     assert_eq!(request.body.password, "hunter2");
     // A documented error body goes out with its documented media type.
     assert_eq!(answer.headers[header::CONTENT_TYPE], "application/json");

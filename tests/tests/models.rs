@@ -30,7 +30,10 @@ fn generate(path: &Path) -> Generated {
         crate_name: format!("fixture-{stem}"),
         spec_label: label.clone(),
         command: "cargo test -p contract-tests --test models".into(),
-        runtime_path: Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime").display().to_string(),
+        runtime_path: Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../runtime")
+            .display()
+            .to_string(),
     };
     let text = std::fs::read_to_string(path).unwrap();
     contractgen::generate(&Source::new(label, text), &settings)

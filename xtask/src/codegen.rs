@@ -18,7 +18,11 @@ pub const GENERATE_COMMAND: &str = "cargo xtask generate";
 /// The runtime crate, by absolute path, for crates generated outside the workspace.
 pub fn runtime_path() -> String {
     let runtime = workspace_root().join("runtime");
-    runtime.canonicalize().unwrap_or(runtime).display().to_string()
+    runtime
+        .canonicalize()
+        .unwrap_or(runtime)
+        .display()
+        .to_string()
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -137,7 +141,10 @@ pub fn generate_one(spec: &Path, out: &Path, name: Option<String>) -> Result<(),
     let started = Instant::now();
     let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;
     let elapsed = started.elapsed();
-    println!("the crate depends on contract-runtime at {}", settings.runtime_path);
+    println!(
+        "the crate depends on contract-runtime at {}",
+        settings.runtime_path
+    );
     let counts = write_crate(out, &generated.files)
         .map_err(|err| format!("writing {}: {err}", out.display()))?;
     println!(

@@ -24,6 +24,11 @@ impl Client {
         Self::with_http_client(base_url, reqwest::Client::new())
     }
 
+    /// A client for [`DEFAULT_BASE_URL`], the spec's first server.
+    pub fn for_default_server() -> Self {
+        Self::new(DEFAULT_BASE_URL)
+    }
+
     /// A client that sends through `http`, configured as the caller wants.
     pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {

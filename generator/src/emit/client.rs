@@ -8,11 +8,17 @@ use crate::emit::docs;
 use crate::emit::models::ident;
 use crate::emit::operations::operation_docs;
 use crate::emit::shapes::{self, BodyShape, RequestFieldKind, ResponseVariant};
-use crate::ir::{Api, Content, MediaKind, Method, Operation, ParameterLocation, PathSegment, SecuritySchemeKind, StatusCode};
+use crate::ir::{
+    Api, Content, MediaKind, Method, Operation, ParameterLocation, PathSegment, SecuritySchemeKind,
+    StatusCode,
+};
 
 /// The field of `Client` holding one scheme's credentials.
 fn credential_field(api: &Api, index: usize) -> proc_macro2::Ident {
-    ident(&format!("credentials_{}", crate::names::value_name(&api.security_schemes[index].name).trim_start_matches("r#")))
+    ident(&format!(
+        "credentials_{}",
+        crate::names::value_name(&api.security_schemes[index].name).trim_start_matches("r#")
+    ))
 }
 
 pub fn emit_client(api: &Api) -> TokenStream {
@@ -45,7 +51,11 @@ pub fn emit_client(api: &Api) -> TokenStream {
             }
         }
     });
-    let methods: Vec<TokenStream> = api.operations.iter().map(|operation| method(api, operation)).collect();
+    let methods: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|operation| method(api, operation))
+        .collect();
     let default_doc = format!(" The first server URL in the spec: `{default_url}`.");
     quote! {
         //! Client side: [`Client`] calls every operation over HTTP with reqwest.
@@ -70,6 +80,11 @@ pub fn emit_client(api: &Api) -> TokenStream {
             /// `reqwest::Client`.
             pub fn new(base_url: impl Into<String>) -> Self {
                 Self::with_http_client(base_url, reqwest::Client::new())
+            }
+
+            /// A client for [`DEFAULT_BASE_URL`], the spec's first server.
+            pub fn for_default_server() -> Self {
+                Self::new(DEFAULT_BASE_URL)
             }
 
             /// A client that sends through `http`, configured as the caller wants.
@@ -109,7 +124,9 @@ fn encode_body(operation: &Operation, shape: &BodyShape, value: TokenStream) -> 
             MediaKind::Json => quote!(rt::json_body(builder, #media_type, #inner)?),
             MediaKind::Form => quote!(rt::form_body(builder, #media_type, #inner)?),
             MediaKind::Text => quote!(rt::raw_body(builder, #media_type, #inner.to_string())),
-            MediaKind::Multipart | MediaKind::Binary => quote!(rt::raw_body(builder, #media_type, #inner.clone())),
+            MediaKind::Multipart | MediaKind::Binary => {
+                quote!(rt::raw_body(builder, #media_type, #inner.clone()))
+            }
         }
     };
     match &shape.enum_name {
@@ -144,7 +161,15 @@ fn decode_variant(operation: &Operation, variant: &ResponseVariant) -> TokenStre
             let essences: Vec<String> = shape
                 .variants
                 .iter()
-                .map(|(_, content)| content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+                .map(|(_, content)| {
+                    content
+                        .media_type
+                        .split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_ascii_lowercase()
+                })
                 .collect();
             let last = shape.variants.len() - 1;
             let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
@@ -166,7 +191,9 @@ fn decode_variant(operation: &Operation, variant: &ResponseVariant) -> TokenStre
     if variant.is_tuple() {
         return quote!(#response(#body));
     }
-    let status = variant.has_status().then(|| quote!(status: received.status.as_u16(),));
+    let status = variant
+        .has_status()
+        .then(|| quote!(status: received.status.as_u16(),));
     let body = body.map(|body| quote!(body: #body,));
     let headers = variant.headers.iter().map(|header| {
         let field = &header.field;
@@ -187,12 +214,16 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     let mut lines = operation_docs(operation);
     if !fields.is_empty() {
         lines.push(String::new());
-        lines.push(format!("`request` carries the parameters and body; see [`crate::operations::{}::Request`].", operation.rust_name.trim_start_matches("r#")));
+        lines.push(format!(
+            "`request` carries the parameters and body; see [`crate::operations::{}::Request`].",
+            operation.rust_name.trim_start_matches("r#")
+        ));
     }
     lines.push(String::new());
     lines.push("Returns the documented response for the status the server sent, or [`ClientError`] for an undocumented status, a body that does not decode, or a transport failure.".into());
     let doc = docs::attrs(&lines);
-    let argument = (!fields.is_empty()).then(|| quote!(request: &crate::operations::#module::Request));
+    let argument =
+        (!fields.is_empty()).then(|| quote!(request: &crate::operations::#module::Request));
 
     let path = operation.path.segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(parts.literal(#text);),
@@ -240,7 +271,11 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     });
 
     // Credentials for every scheme the operation accepts that the client has.
-    let mut scheme_indices: Vec<usize> = operation.security.iter().flat_map(|r| r.schemes.iter().map(|(index, _)| *index)).collect();
+    let mut scheme_indices: Vec<usize> = operation
+        .security
+        .iter()
+        .flat_map(|r| r.schemes.iter().map(|(index, _)| *index))
+        .collect();
     scheme_indices.sort_unstable();
     scheme_indices.dedup();
     let part_credentials = scheme_indices.iter().filter_map(|index| {
@@ -297,7 +332,10 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         }
         _ => None,
     });
-    let fallback = match variants.iter().find(|variant| variant.status == StatusCode::Default) {
+    let fallback = match variants
+        .iter()
+        .find(|variant| variant.status == StatusCode::Default)
+    {
         Some(variant) => {
             let build = decode_variant(operation, variant);
             quote!(_ => #build,)
@@ -305,7 +343,13 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         None => quote!(_ => return Err(received.unexpected()),),
     };
     let method = method_tokens(operation.method);
-    let builder_binding = if body.is_some() || scheme_indices.iter().any(|index| !matches!(api.security_schemes[*index].kind, SecuritySchemeKind::ApiKey { .. })) {
+    let builder_binding = if body.is_some()
+        || scheme_indices.iter().any(|index| {
+            !matches!(
+                api.security_schemes[*index].kind,
+                SecuritySchemeKind::ApiKey { .. }
+            )
+        }) {
         quote!(mut builder)
     } else {
         quote!(builder)

@@ -13,10 +13,18 @@ use crate::ir::{Api, Operation, SecuritySchemeKind, StatusCode};
 /// The doc lines for an operation: summary, description, method and path.
 pub fn operation_docs(operation: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(summary) = operation.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(summary) = operation
+        .summary
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
         docs::push_prose(&mut lines, summary);
     }
-    if let Some(description) = operation.description.as_deref().filter(|d| !d.trim().is_empty()) {
+    if let Some(description) = operation
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
         if !lines.is_empty() {
             lines.push(String::new());
         }
@@ -25,7 +33,12 @@ pub fn operation_docs(operation: &Operation) -> Vec<String> {
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!("`{} {}` (operationId `{}`).", operation.method.as_str(), operation.path.raw, operation.id));
+    lines.push(format!(
+        "`{} {}` (operationId `{}`).",
+        operation.method.as_str(),
+        operation.path.raw,
+        operation.id
+    ));
     if operation.deprecated {
         lines.push(String::new());
         lines.push("**Deprecated** in the spec.".into());
@@ -50,12 +63,18 @@ pub fn emit_operations(api: &Api) -> (TokenStream, crate::emit::models::Needs) {
     (tokens, models.needs)
 }
 
-fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter<'_>) -> TokenStream {
+fn operation_module(
+    api: &Api,
+    operation: &Operation,
+    models: &mut ModelsEmitter<'_>,
+) -> TokenStream {
     let module = shapes::module(operation);
     let module_doc = docs::attrs(&operation_docs(operation));
     let fields = shapes::request_fields(operation);
     let mut extra_items = Vec::new();
     let mut all_optional = true;
+    // (field, type, required) for the constructor.
+    let mut constructor: Vec<(proc_macro2::Ident, TokenStream, bool)> = Vec::new();
     let field_tokens: Vec<TokenStream> = fields
         .iter()
         .map(|field| {
@@ -64,6 +83,7 @@ fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter
                 RequestFieldKind::Parameter(index) => {
                     let parameter = &operation.parameters[*index];
                     let ty = models.type_tokens(parameter.ty.non_null());
+                    constructor.push((name.clone(), ty.clone(), parameter.required));
                     let ty = if parameter.required {
                         all_optional = false;
                         ty
@@ -91,23 +111,34 @@ fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter
                 RequestFieldKind::Body(shape) => {
                     let body = operation.body.as_ref();
                     let required = body.is_some_and(|body| body.required);
-                    if let Some(definition) = shape.definition(models, "The request body, in one of its media types.") {
+                    if let Some(definition) =
+                        shape.definition(models, "The request body, in one of its media types.")
+                    {
                         extra_items.push(definition);
                     }
                     let ty = shape.type_tokens(models);
+                    constructor.push((name.clone(), ty.clone(), required));
                     let ty = if required {
                         all_optional = false;
                         ty
                     } else {
                         quote!(Option<#ty>)
                     };
-                    let media: Vec<String> = shape.variants.iter().map(|(_, c)| format!("`{}`", c.media_type)).collect();
+                    let media: Vec<String> = shape
+                        .variants
+                        .iter()
+                        .map(|(_, c)| format!("`{}`", c.media_type))
+                        .collect();
                     let mut lines = Vec::new();
                     if let Some(description) = body.and_then(|body| body.description.as_deref()) {
                         docs::push_prose(&mut lines, description);
                         lines.push(String::new());
                     }
-                    lines.push(format!("The request body ({}){}.", media.join(", "), if required { ", required" } else { "" }));
+                    lines.push(format!(
+                        "The request body ({}){}.",
+                        media.join(", "),
+                        if required { ", required" } else { "" }
+                    ));
                     let doc = docs::attrs(&lines);
                     quote!(#doc pub #name: #ty,)
                 }
@@ -117,10 +148,27 @@ fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter
     let request = (!fields.is_empty()).then(|| {
         let default = all_optional.then(|| quote!(Default,));
         let doc = format!(" The inputs of `{}`.", operation.id);
+        // With both required and optional inputs, `new` takes the required ones and leaves the
+        // optional ones unset; with only optional ones, `Default` does that.
+        let has_optional = constructor.iter().any(|(_, _, required)| !required);
+        let new = (has_optional && !all_optional).then(|| {
+            let arguments = constructor.iter().filter(|(_, _, required)| *required).map(|(name, ty, _)| quote!(#name: #ty));
+            let values = constructor.iter().map(|(name, _, required)| if *required { quote!(#name) } else { quote!(#name: None) });
+            quote! {
+                impl Request {
+                    /// The required inputs; the optional ones start unset.
+                    #[allow(clippy::too_many_arguments, reason = "one argument per required input of the operation")]
+                    pub fn new(#(#arguments),*) -> Self {
+                        Self { #(#values),* }
+                    }
+                }
+            }
+        });
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, #default)]
             pub struct Request { #(#field_tokens)* }
+            #new
         }
     });
 
@@ -137,7 +185,10 @@ fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter
             lines.push(format!("`{status}`: {}", variant.description.trim()));
             let doc = docs::attrs(&lines);
             if let Some(body) = &variant.body
-                && let Some(definition) = body.definition(models, &format!("The body of the `{status}` response, in one of its media types."))
+                && let Some(definition) = body.definition(
+                    models,
+                    &format!("The body of the `{status}` response, in one of its media types."),
+                )
             {
                 extra_items.push(definition);
             }
@@ -148,18 +199,26 @@ fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter
             if variant.is_tuple() {
                 return quote!(#doc #name(#body_ty),);
             }
-            let status_field = variant.has_status().then(|| quote!(
-                /// The status code actually sent.
-                status: u16,
-            ));
-            let body_field = body_ty.map(|ty| quote!(
-                /// The response body.
-                body: #ty,
-            ));
+            let status_field = variant.has_status().then(|| {
+                quote!(
+                    /// The status code actually sent.
+                    status: u16,
+                )
+            });
+            let body_field = body_ty.map(|ty| {
+                quote!(
+                    /// The response body.
+                    body: #ty,
+                )
+            });
             let header_fields = variant.headers.iter().map(|header| {
                 let field = &header.field;
                 let ty = models.type_tokens(header.ty.non_null());
-                let ty = if header.required { ty } else { quote!(Option<#ty>) };
+                let ty = if header.required {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                };
                 let mut lines = header.doc.clone();
                 if !lines.is_empty() {
                     lines.push(String::new());
@@ -171,7 +230,10 @@ fn operation_module(api: &Api, operation: &Operation, models: &mut ModelsEmitter
             quote!(#doc #name { #status_field #body_field #(#header_fields)* },)
         })
         .collect();
-    let response_doc = format!(" The responses of `{}`, one variant per documented status.", operation.id);
+    let response_doc = format!(
+        " The responses of `{}`, one variant per documented status.",
+        operation.id
+    );
     let credentials = match shapes::credentials(operation) {
         CredentialShape::Local(alternatives) => Some(credentials_enum(api, &alternatives)),
         _ => None,

@@ -11,14 +11,20 @@ use crate::emit::docs;
 use crate::emit::models::ident;
 use crate::emit::operations::operation_docs;
 use crate::emit::shapes::{self, BodyShape, CredentialShape, RequestFieldKind};
-use crate::ir::{Api, Content, MediaKind, Method, Operation, ParameterLocation, SecuritySchemeKind, StatusCode};
+use crate::ir::{
+    Api, Content, MediaKind, Method, Operation, ParameterLocation, SecuritySchemeKind, StatusCode,
+};
 use crate::names;
 
 /// Tags in first-use order, each with its operations; untagged operations go to `Default`.
 pub fn tags(api: &Api) -> Vec<(String, Vec<&Operation>)> {
     let mut tags: Vec<(String, Vec<&Operation>)> = Vec::new();
     for operation in &api.operations {
-        let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".into());
+        let tag = operation
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "default".into());
         match tags.iter_mut().find(|(name, _)| *name == tag) {
             Some((_, operations)) => operations.push(operation),
             None => tags.push((tag, vec![operation])),
@@ -31,37 +37,64 @@ pub fn tags(api: &Api) -> Vec<(String, Vec<&Operation>)> {
 pub fn trait_name(tag: &str) -> String {
     let base = names::type_name(tag);
     let base = base.strip_suffix("Model").unwrap_or(&base).to_string();
-    if base.ends_with("Api") { base } else { format!("{base}Api") }
+    if base.ends_with("Api") {
+        base
+    } else {
+        format!("{base}Api")
+    }
 }
 
 pub fn emit_server(api: &Api) -> TokenStream {
     let tags = tags(api);
-    let trait_names: Vec<_> = tags.iter().map(|(tag, _)| ident(&trait_name(tag))).collect();
-    let traits = tags.iter().zip(&trait_names).map(|((tag, operations), name)| {
-        let methods = operations.iter().map(|operation| trait_method(api, operation));
-        let doc = format!(" The operations tagged `{tag}`. Implement it and mount it with [`router`].");
-        quote! {
-            #[doc = #doc]
-            pub trait #name: Send + Sync + 'static {
-                #(#methods)*
+    let trait_names: Vec<_> = tags
+        .iter()
+        .map(|(tag, _)| ident(&trait_name(tag)))
+        .collect();
+    let traits = tags
+        .iter()
+        .zip(&trait_names)
+        .map(|((tag, operations), name)| {
+            let methods = operations
+                .iter()
+                .map(|operation| trait_method(api, operation));
+            let doc = format!(
+                " The operations tagged `{tag}`. Implement it and mount it with [`router`]."
+            );
+            quote! {
+                #[doc = #doc]
+                pub trait #name: Send + Sync + 'static {
+                    #(#methods)*
+                }
             }
-        }
-    });
-    let handlers = tags.iter().zip(&trait_names).flat_map(|((_, operations), trait_ident)| {
-        operations.iter().map(move |operation| (trait_ident.clone(), *operation))
-    });
-    let handlers: Vec<TokenStream> = handlers.map(|(trait_ident, operation)| handler(api, &trait_ident, operation)).collect();
+        });
+    let handlers = tags
+        .iter()
+        .zip(&trait_names)
+        .flat_map(|((_, operations), trait_ident)| {
+            operations
+                .iter()
+                .map(move |operation| (trait_ident.clone(), *operation))
+        });
+    let handlers: Vec<TokenStream> = handlers
+        .map(|(trait_ident, operation)| handler(api, &trait_ident, operation))
+        .collect();
     let responses: Vec<TokenStream> = api.operations.iter().map(into_response).collect();
 
     // One route per path, with every method on it, so axum sees no overlapping routes.
     let mut paths: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for operation in &api.operations {
-        paths.entry(operation.path.raw.as_str()).or_default().push(operation);
+        paths
+            .entry(operation.path.raw.as_str())
+            .or_default()
+            .push(operation);
     }
     let routes = paths.iter().map(|(path, operations)| {
         let methods = operations.iter().enumerate().map(|(index, operation)| {
             let method = method_fn(operation.method);
-            let handler = ident(&format!("handle_{}", operation.rust_name.trim_start_matches("r#")));
+            let handler = ident(&format!(
+                "handle_{}",
+                operation.rust_name.trim_start_matches("r#")
+            ));
             if index == 0 {
                 quote!(axum::routing::#method(#handler::<T>))
             } else {
@@ -206,19 +239,22 @@ fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStrea
         }
         CredentialShape::Local(alternatives) => {
             // Each alternative is tried in order; the first one's refusal is the answer.
-            let attempts: Vec<TokenStream> = alternatives.iter().map(|schemes| {
-                let variant = ident(
-                    &schemes
-                        .iter()
-                        .map(|index| api.security_schemes[*index].rust_name.clone())
-                        .collect::<Vec<_>>()
-                        .join("And"),
-                );
-                let extractions = schemes.iter().map(|index| scheme_extraction(api, *index));
-                quote!((|| -> Result<crate::operations::#module::Credentials, rt::Rejection> {
+            let attempts: Vec<TokenStream> = alternatives
+                .iter()
+                .map(|schemes| {
+                    let variant = ident(
+                        &schemes
+                            .iter()
+                            .map(|index| api.security_schemes[*index].rust_name.clone())
+                            .collect::<Vec<_>>()
+                            .join("And"),
+                    );
+                    let extractions = schemes.iter().map(|index| scheme_extraction(api, *index));
+                    quote!((|| -> Result<crate::operations::#module::Credentials, rt::Rejection> {
                     Ok(crate::operations::#module::Credentials::#variant(#(#extractions),*))
                 })())
-            }).collect();
+                })
+                .collect();
             // Alternatives are tried in order; when none is satisfied the last refusal answers.
             let first = &attempts[0];
             let rest = &attempts[1..];
@@ -241,23 +277,35 @@ fn decode_content(content: &Content) -> TokenStream {
 fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
     let module = shapes::module(operation);
     let required = operation.body.as_ref().is_some_and(|body| body.required);
-    let accepted: Vec<&str> = shape.variants.iter().map(|(_, content)| content.media_type.as_str()).collect();
+    let accepted: Vec<&str> = shape
+        .variants
+        .iter()
+        .map(|(_, content)| content.media_type.as_str())
+        .collect();
     let decode = match &shape.enum_name {
         None => decode_content(&shape.variants[0].1),
         Some(name) => {
             let last = shape.variants.len() - 1;
-            let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
-                let decode = decode_content(content);
-                if index == last {
-                    quote!(_ => crate::operations::#module::#name::#variant(#decode),)
-                } else {
-                    quote!(#index => crate::operations::#module::#name::#variant(#decode),)
-                }
-            });
+            let arms = shape
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(index, (variant, content))| {
+                    let decode = decode_content(content);
+                    if index == last {
+                        quote!(_ => crate::operations::#module::#name::#variant(#decode),)
+                    } else {
+                        quote!(#index => crate::operations::#module::#name::#variant(#decode),)
+                    }
+                });
             quote!(match media { #(#arms)* })
         }
     };
-    let media = if shape.enum_name.is_some() { quote!(media) } else { quote!(_) };
+    let media = if shape.enum_name.is_some() {
+        quote!(media)
+    } else {
+        quote!(_)
+    };
     if required {
         quote!({
             let (#media, bytes) = rt::required_body(&parts.headers, body, shared.config.body_limit, &[#(#accepted),*]).await?;
@@ -273,18 +321,31 @@ fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
 
 fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -> TokenStream {
     let method = ident(&operation.rust_name);
-    let handler = ident(&format!("handle_{}", operation.rust_name.trim_start_matches("r#")));
+    let handler = ident(&format!(
+        "handle_{}",
+        operation.rust_name.trim_start_matches("r#")
+    ));
     let module = shapes::module(operation);
     let fields = shapes::request_fields(operation);
-    let needs_query = operation.parameters.iter().any(|p| p.location == ParameterLocation::Query);
-    let needs_path = operation.parameters.iter().any(|p| p.location == ParameterLocation::Path);
+    let needs_query = operation
+        .parameters
+        .iter()
+        .any(|p| p.location == ParameterLocation::Query);
+    let needs_path = operation
+        .parameters
+        .iter()
+        .any(|p| p.location == ParameterLocation::Path);
     let query = needs_query.then(|| quote!(let query = rt::query_pairs(parts.uri.query());));
     let path = needs_path.then(|| {
-        let segments = path_segments(&operation.path.raw).into_iter().map(|(capture, template)| quote!((#capture, #template)));
+        let segments = path_segments(&operation.path.raw)
+            .into_iter()
+            .map(|(capture, template)| quote!((#capture, #template)));
         quote!(let captures = rt::captures(&mut parts, &[#(#segments),*]).await?;)
     });
     let credentials = credentials_extraction(api, operation);
-    let has_body = fields.iter().any(|field| matches!(field.kind, RequestFieldKind::Body(_)));
+    let has_body = fields
+        .iter()
+        .any(|field| matches!(field.kind, RequestFieldKind::Body(_)));
     let field_values = fields.iter().map(|field| {
         let name = &field.field;
         let value = match &field.kind {
@@ -296,10 +357,16 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
                 let required = parameter.required;
                 let location = shapes::location_str(parameter.location);
                 let found = match parameter.location {
-                    ParameterLocation::Query => quote!(rt::query(&query, #wire, #style, #explode, #required)),
+                    ParameterLocation::Query => {
+                        quote!(rt::query(&query, #wire, #style, #explode, #required))
+                    }
                     ParameterLocation::Path => quote!(rt::path(&captures, #wire, #style)),
-                    ParameterLocation::Header => quote!(rt::header(&parts.headers, #wire, #required)),
-                    ParameterLocation::Cookie => quote!(rt::cookie(&parts.headers, #wire, #required)),
+                    ParameterLocation::Header => {
+                        quote!(rt::header(&parts.headers, #wire, #required))
+                    }
+                    ParameterLocation::Cookie => {
+                        quote!(rt::cookie(&parts.headers, #wire, #required))
+                    }
                 };
                 if required {
                     quote!(rt::required(#found, #location, #wire)?)
@@ -311,13 +378,23 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
         };
         quote!(#name: #value,)
     });
-    let request = (!fields.is_empty()).then(|| quote! {
-        let request = crate::operations::#module::Request { #(#field_values)* };
+    let request = (!fields.is_empty()).then(|| {
+        quote! {
+            let request = crate::operations::#module::Request { #(#field_values)* };
+        }
     });
     let call_credentials = credentials.as_ref().map(|_| quote!(credentials,));
     let call_request = (!fields.is_empty()).then(|| quote!(request));
-    let parts_binding = if needs_path { quote!(mut parts) } else { quote!(parts) };
-    let body_binding = if has_body { quote!(body) } else { quote!(_body) };
+    let parts_binding = if needs_path {
+        quote!(mut parts)
+    } else {
+        quote!(parts)
+    };
+    let body_binding = if has_body {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
     // An operation without inputs takes no request at all.
     let (request_argument, split) = if credentials.is_some() || !fields.is_empty() {
         (
@@ -327,7 +404,13 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
     } else {
         (quote!(), quote!())
     };
-    let doc = format!(" `{} {}`: decodes and checks the inputs, then calls [`{}::{}`].", operation.method.as_str(), operation.path.raw, trait_ident, operation.rust_name.trim_start_matches("r#"));
+    let doc = format!(
+        " `{} {}`: decodes and checks the inputs, then calls [`{}::{}`].",
+        operation.method.as_str(),
+        operation.path.raw,
+        trait_ident,
+        operation.rust_name.trim_start_matches("r#")
+    );
     quote! {
         #[doc = #doc]
         async fn #handler<T: #trait_ident>(
@@ -360,7 +443,9 @@ fn encode_content(content: &Content, status: &TokenStream, value: TokenStream) -
         MediaKind::Json => quote!(rt::json_response(#status, #media_type, &#value)),
         MediaKind::Form => quote!(rt::form_response(#status, #media_type, &#value)),
         MediaKind::Text => quote!(rt::text_response(#status, #media_type, #value.to_string())),
-        MediaKind::Multipart | MediaKind::Binary => quote!(rt::bytes_response(#status, #media_type, #value)),
+        MediaKind::Multipart | MediaKind::Binary => {
+            quote!(rt::bytes_response(#status, #media_type, #value))
+        }
     }
 }
 

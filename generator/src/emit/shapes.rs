@@ -54,7 +54,10 @@ impl BodyShape {
                     variants: contents
                         .iter()
                         .map(|content| {
-                            (ident(&scope.claim(names::variant_name(&content.media_type))), content.clone())
+                            (
+                                ident(&scope.claim(names::variant_name(&content.media_type))),
+                                content.clone(),
+                            )
                         })
                         .collect(),
                 })
@@ -243,7 +246,10 @@ pub fn request_fields(operation: &Operation) -> Vec<RequestField> {
     if let Some(body) = &operation.body
         && let Some(shape) = BodyShape::new(&body.content, "RequestBody")
     {
-        let taken = operation.parameters.iter().any(|parameter| parameter.rust_name == "body");
+        let taken = operation
+            .parameters
+            .iter()
+            .any(|parameter| parameter.rust_name == "body");
         fields.push(RequestField {
             field: ident(if taken { "request_body" } else { "body" }),
             kind: RequestFieldKind::Body(shape),
@@ -290,7 +296,13 @@ pub fn credentials(operation: &Operation) -> CredentialShape {
         alternatives => CredentialShape::Local(
             alternatives
                 .iter()
-                .map(|requirement| requirement.schemes.iter().map(|(index, _)| *index).collect())
+                .map(|requirement| {
+                    requirement
+                        .schemes
+                        .iter()
+                        .map(|(index, _)| *index)
+                        .collect()
+                })
                 .collect(),
         ),
     }

@@ -18,21 +18,37 @@ pub struct Double {
 
 impl Double {
     pub fn respond<R: Any + Send>(&self, operation: &'static str, response: R) {
-        self.responses.lock().unwrap().insert(operation, Box::new(response));
+        self.responses
+            .lock()
+            .unwrap()
+            .insert(operation, Box::new(response));
     }
 
     /// Called by the trait methods: stores the inputs, returns the response set for the case.
-    pub fn record<Q: Any + Send, R: Any + Send>(&self, operation: &'static str, credentials: Option<String>, request: Q) -> R {
+    pub fn record<Q: Any + Send, R: Any + Send>(
+        &self,
+        operation: &'static str,
+        credentials: Option<String>,
+        request: Q,
+    ) -> R {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        self.requests.lock().unwrap().insert(operation, Box::new(request));
-        self.credentials.lock().unwrap().insert(operation, credentials);
+        self.requests
+            .lock()
+            .unwrap()
+            .insert(operation, Box::new(request));
+        self.credentials
+            .lock()
+            .unwrap()
+            .insert(operation, credentials);
         let response = self
             .responses
             .lock()
             .unwrap()
             .remove(operation)
             .unwrap_or_else(|| panic!("no response set for {operation}"));
-        *response.downcast().unwrap_or_else(|_| panic!("wrong response type for {operation}"))
+        *response
+            .downcast()
+            .unwrap_or_else(|_| panic!("wrong response type for {operation}"))
     }
 
     pub fn take_request<Q: Any>(&self, operation: &'static str) -> Option<Q> {
@@ -41,7 +57,12 @@ impl Double {
     }
 
     pub fn last_credentials(&self, operation: &'static str) -> Option<String> {
-        self.credentials.lock().unwrap().get(operation).cloned().flatten()
+        self.credentials
+            .lock()
+            .unwrap()
+            .get(operation)
+            .cloned()
+            .flatten()
     }
 
     pub fn calls(&self) -> usize {
@@ -50,7 +71,8 @@ impl Double {
 }
 
 pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> T {
-    serde_json::from_str(json).unwrap_or_else(|err| panic!("sample {json} does not fit its type: {err}"))
+    serde_json::from_str(json)
+        .unwrap_or_else(|err| panic!("sample {json} does not fit its type: {err}"))
 }
 
 include!(concat!(env!("OUT_DIR"), "/loopback.rs"));
@@ -67,4 +89,3 @@ pub async fn serve(router: axum::Router, base_path: &str) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{address}{base_path}")
 }
-
