@@ -110,17 +110,15 @@ async fn handle_change_password<T: AccountApi>(
         rt::api_key(&parts.headers, parts.uri.query(), "header", "x-token")?,
     );
     let request = crate::operations::change_password::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.change_password(credentials, request).await.into_response())
 }
@@ -132,17 +130,15 @@ async fn handle_invite<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let request = crate::operations::invite::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.invite(request).await.into_response())
 }
@@ -154,17 +150,15 @@ async fn handle_login<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let request = crate::operations::login::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.login(request).await.into_response())
 }
@@ -179,17 +173,15 @@ async fn handle_regenerate_account_token<T: AccountApi>(
         rt::api_key(&parts.headers, parts.uri.query(), "header", "x-token")?,
     );
     let request = crate::operations::regenerate_account_token::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.regenerate_account_token(credentials, request).await.into_response())
 }
@@ -201,17 +193,15 @@ async fn handle_register<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let request = crate::operations::register::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.register(request).await.into_response())
 }
@@ -223,17 +213,15 @@ async fn handle_reset_password<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let request = crate::operations::reset_password::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.reset_password(request).await.into_response())
 }
@@ -245,17 +233,15 @@ async fn handle_reset_password_request<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let request = crate::operations::reset_password_request::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.reset_password_request(request).await.into_response())
 }
@@ -267,17 +253,15 @@ async fn handle_verify<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let request = crate::operations::verify::Request {
-        body: match rt::optional_body(
+        body: rt::optional_body(
                 &parts.headers,
                 body,
                 shared.config.body_limit,
                 &["application/zrok.v1+json"],
             )
             .await?
-        {
-            Some((_, bytes)) => Some(rt::json_body(&bytes)?),
-            None => None,
-        },
+            .map(|(_, bytes)| rt::json_body(&bytes))
+            .transpose()?,
     };
     Ok(shared.api.verify(request).await.into_response())
 }

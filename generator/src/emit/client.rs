@@ -123,9 +123,9 @@ fn encode_body(operation: &Operation, shape: &BodyShape, value: TokenStream) -> 
         match content.kind {
             MediaKind::Json => quote!(rt::json_body(builder, #media_type, #inner)?),
             MediaKind::Form => quote!(rt::form_body(builder, #media_type, #inner)?),
-            MediaKind::Text => quote!(rt::raw_body(builder, #media_type, #inner.to_string())),
+            MediaKind::Text => quote!(rt::raw_body(builder, #media_type, ToString::to_string(#inner))),
             MediaKind::Multipart | MediaKind::Binary => {
-                quote!(rt::raw_body(builder, #media_type, #inner.clone()))
+                quote!(rt::raw_body(builder, #media_type, Clone::clone(#inner)))
             }
         }
     };
@@ -332,15 +332,25 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         }
         _ => None,
     });
-    let fallback = match variants
+    let default = variants
         .iter()
         .find(|variant| variant.status == StatusCode::Default)
-    {
-        Some(variant) => {
-            let build = decode_variant(operation, variant);
-            quote!(_ => #build,)
-        }
-        None => quote!(_ => return Err(received.unexpected()),),
+        .map(|variant| decode_variant(operation, variant));
+    let only_default = variants.iter().all(|variant| variant.status == StatusCode::Default);
+    // A `match` with one catch-all arm reads worse than its body.
+    let decode = match (default, only_default) {
+        (Some(build), true) => quote!(Ok(#build)),
+        (None, true) => quote!(Err(received.unexpected())),
+        (Some(build), false) => quote!(Ok(match received.status.as_u16() {
+            #(#exact)*
+            #(#ranges)*
+            _ => #build,
+        })),
+        (None, false) => quote!(Ok(match received.status.as_u16() {
+            #(#exact)*
+            #(#ranges)*
+            _ => return Err(received.unexpected()),
+        })),
     };
     let method = method_tokens(operation.method);
     let builder_binding = if body.is_some()
@@ -366,11 +376,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
             #(#builder_credentials)*
             #body
             let received = rt::Received::read(builder.send().await?).await?;
-            Ok(match received.status.as_u16() {
-                #(#exact)*
-                #(#ranges)*
-                #fallback
-            })
+            #decode
         }
     }
 }

@@ -274,37 +274,37 @@ fn decode_content(content: &Content) -> TokenStream {
     }
 }
 
+/// The decoded body as a `Result`, for the optional case (`Option::map` + `transpose`).
+fn decode_content_result(content: &Content) -> TokenStream {
+    match content.kind {
+        MediaKind::Json => quote!(rt::json_body(&bytes)),
+        MediaKind::Form => quote!(rt::form_body(&bytes)),
+        MediaKind::Text => quote!(rt::text_body(&bytes)),
+        MediaKind::Multipart | MediaKind::Binary => quote!(Ok::<_, rt::Rejection>(bytes.to_vec())),
+    }
+}
+
 fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
     let module = shapes::module(operation);
     let required = operation.body.as_ref().is_some_and(|body| body.required);
-    let accepted: Vec<&str> = shape
-        .variants
-        .iter()
-        .map(|(_, content)| content.media_type.as_str())
-        .collect();
-    let decode = match &shape.enum_name {
-        None => decode_content(&shape.variants[0].1),
+    let accepted: Vec<&str> = shape.variants.iter().map(|(_, content)| content.media_type.as_str()).collect();
+    let media = if shape.enum_name.is_some() { quote!(media) } else { quote!(_) };
+    let (decode, decode_result) = match &shape.enum_name {
+        None => (decode_content(&shape.variants[0].1), decode_content_result(&shape.variants[0].1)),
         Some(name) => {
             let last = shape.variants.len() - 1;
-            let arms = shape
-                .variants
-                .iter()
-                .enumerate()
-                .map(|(index, (variant, content))| {
-                    let decode = decode_content(content);
-                    if index == last {
-                        quote!(_ => crate::operations::#module::#name::#variant(#decode),)
-                    } else {
-                        quote!(#index => crate::operations::#module::#name::#variant(#decode),)
-                    }
-                });
-            quote!(match media { #(#arms)* })
+            let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
+                let decode = decode_content(content);
+                if index == last {
+                    quote!(_ => crate::operations::#module::#name::#variant(#decode),)
+                } else {
+                    quote!(#index => crate::operations::#module::#name::#variant(#decode),)
+                }
+            });
+            let decode = quote!(match media { #(#arms)* });
+            let result = quote!(Ok::<_, rt::Rejection>(#decode));
+            (decode, result)
         }
-    };
-    let media = if shape.enum_name.is_some() {
-        quote!(media)
-    } else {
-        quote!(_)
     };
     if required {
         quote!({
@@ -312,10 +312,10 @@ fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
             #decode
         })
     } else {
-        quote!(match rt::optional_body(&parts.headers, body, shared.config.body_limit, &[#(#accepted),*]).await? {
-            Some((#media, bytes)) => Some(#decode),
-            None => None,
-        })
+        quote!(rt::optional_body(&parts.headers, body, shared.config.body_limit, &[#(#accepted),*])
+            .await?
+            .map(|(#media, bytes)| #decode_result)
+            .transpose()?)
     }
 }
 
