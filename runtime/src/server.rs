@@ -380,22 +380,35 @@ pub fn essence(media_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
+fn essence_of(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or_default().trim()
+}
+
+/// Whether a request's media type matches a documented one (ranges such as `text/*` included),
+/// compared without allocating: this runs on every request.
+fn media_matches(documented: &str, given: &str) -> bool {
+    let documented = essence_of(documented);
+    documented.eq_ignore_ascii_case(given)
+        || documented == "*/*"
+        || documented.strip_suffix("/*").is_some_and(|prefix| {
+            given
+                .split('/')
+                .next()
+                .is_some_and(|given_type| given_type.eq_ignore_ascii_case(prefix))
+        })
+}
+
 /// Which of the documented request media types the request's `Content-Type` is: the index
 /// into `accepted`, or 415.
 pub fn content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rejection> {
     let given = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .map(essence);
-    let position = given.as_deref().and_then(|given| {
-        accepted.iter().position(|candidate| {
-            let candidate = essence(candidate);
-            candidate == given
-                || candidate == "*/*"
-                || candidate
-                    .strip_suffix("/*")
-                    .is_some_and(|prefix| given.split('/').next() == Some(prefix))
-        })
+        .map(essence_of);
+    let position = given.and_then(|given| {
+        accepted
+            .iter()
+            .position(|candidate| media_matches(candidate, given))
     });
     position.ok_or_else(|| {
         Rejection::new(
@@ -403,7 +416,10 @@ pub fn content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rej
             "unsupported_media_type",
             format!(
                 "Content-Type {} is not accepted here; send one of: {}",
-                given.map_or("(none)".to_string(), |given| format!("`{given}`")),
+                given.map_or("(none)".to_string(), |given| format!(
+                    "`{}`",
+                    given.to_ascii_lowercase()
+                )),
                 accepted.join(", ")
             ),
         )
@@ -472,8 +488,12 @@ fn body_rejection(message: String) -> Rejection {
     Rejection::new(StatusCode::BAD_REQUEST, "invalid_body", message)
 }
 
-/// A JSON body (any `+json` type); the error names the JSON path that failed.
+/// A JSON body (any `+json` type); the error names the JSON path that failed. The path is
+/// tracked only on the way to an error, so well-formed requests pay for plain serde_json.
 pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();

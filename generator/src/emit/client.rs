@@ -123,7 +123,9 @@ fn encode_body(operation: &Operation, shape: &BodyShape, value: TokenStream) -> 
         match content.kind {
             MediaKind::Json => quote!(rt::json_body(builder, #media_type, #inner)?),
             MediaKind::Form => quote!(rt::form_body(builder, #media_type, #inner)?),
-            MediaKind::Text => quote!(rt::raw_body(builder, #media_type, ToString::to_string(#inner))),
+            MediaKind::Text => {
+                quote!(rt::raw_body(builder, #media_type, ToString::to_string(#inner)))
+            }
             MediaKind::Multipart | MediaKind::Binary => {
                 quote!(rt::raw_body(builder, #media_type, Clone::clone(#inner)))
             }
@@ -336,7 +338,9 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         .iter()
         .find(|variant| variant.status == StatusCode::Default)
         .map(|variant| decode_variant(operation, variant));
-    let only_default = variants.iter().all(|variant| variant.status == StatusCode::Default);
+    let only_default = variants
+        .iter()
+        .all(|variant| variant.status == StatusCode::Default);
     // A `match` with one catch-all arm reads worse than its body.
     let decode = match (default, only_default) {
         (Some(build), true) => quote!(Ok(#build)),

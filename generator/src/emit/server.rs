@@ -287,20 +287,35 @@ fn decode_content_result(content: &Content) -> TokenStream {
 fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
     let module = shapes::module(operation);
     let required = operation.body.as_ref().is_some_and(|body| body.required);
-    let accepted: Vec<&str> = shape.variants.iter().map(|(_, content)| content.media_type.as_str()).collect();
-    let media = if shape.enum_name.is_some() { quote!(media) } else { quote!(_) };
+    let accepted: Vec<&str> = shape
+        .variants
+        .iter()
+        .map(|(_, content)| content.media_type.as_str())
+        .collect();
+    let media = if shape.enum_name.is_some() {
+        quote!(media)
+    } else {
+        quote!(_)
+    };
     let (decode, decode_result) = match &shape.enum_name {
-        None => (decode_content(&shape.variants[0].1), decode_content_result(&shape.variants[0].1)),
+        None => (
+            decode_content(&shape.variants[0].1),
+            decode_content_result(&shape.variants[0].1),
+        ),
         Some(name) => {
             let last = shape.variants.len() - 1;
-            let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
-                let decode = decode_content(content);
-                if index == last {
-                    quote!(_ => crate::operations::#module::#name::#variant(#decode),)
-                } else {
-                    quote!(#index => crate::operations::#module::#name::#variant(#decode),)
-                }
-            });
+            let arms = shape
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(index, (variant, content))| {
+                    let decode = decode_content(content);
+                    if index == last {
+                        quote!(_ => crate::operations::#module::#name::#variant(#decode),)
+                    } else {
+                        quote!(#index => crate::operations::#module::#name::#variant(#decode),)
+                    }
+                });
             let decode = quote!(match media { #(#arms)* });
             let result = quote!(Ok::<_, rt::Rejection>(#decode));
             (decode, result)
