@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's front end. `generate` writes `generated/` from `specs/`,
 //! `check` fails when they differ, `corpus` tries the generator on real-world specs.
 
+mod bench;
 mod codegen;
 mod corpus;
 
@@ -35,6 +36,22 @@ enum Command {
     },
     /// Fail, with a diff, when generated/ is not what specs/ produce.
     Check,
+    /// Time the generator (per phase), its peak memory and its output, per spec.
+    Bench {
+        /// Runs per spec; the medians are reported.
+        #[arg(long, default_value_t = 5)]
+        iterations: usize,
+        /// Only specs whose file name contains this text.
+        #[arg(long)]
+        only: Option<String>,
+    },
+    /// One spec's figures, in a process of its own (used by `bench`).
+    #[command(hide = true)]
+    BenchOne {
+        #[arg(long, default_value_t = 5)]
+        iterations: usize,
+        spec: PathBuf,
+    },
     /// Generate and compile a crate for every spec in ../shared/corpus (or DIR).
     Corpus {
         /// Folder of specs (default: ../shared/corpus beside the workspace).
@@ -59,6 +76,8 @@ fn main() -> ExitCode {
         } => codegen::generate_one(&spec, &out, name),
         Command::Generate { .. } => codegen::generate_all(),
         Command::Check => codegen::check_all(),
+        Command::Bench { iterations, only } => bench::run(iterations, only.as_deref()),
+        Command::BenchOne { iterations, spec } => bench::run_one(&spec, iterations),
         Command::Corpus {
             dir,
             only,
