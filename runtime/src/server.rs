@@ -502,12 +502,30 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
         } else {
             format!(" at `{path}`")
         };
-        body_rejection(format!("invalid JSON body{location}: {}", err.inner()))
+        let mut rejection = body_rejection(format!("invalid JSON body{location}: {}", err.inner()));
+        // Well-formed JSON of the wrong shape, as opposed to malformed JSON.
+        if err.inner().classify() == serde_json::error::Category::Data {
+            rejection.code = "invalid_body_shape";
+        }
+        rejection
     })?;
     deserializer
         .end()
         .map_err(|err| body_rejection(format!("invalid JSON body: {err}")))?;
     Ok(value)
+}
+
+/// For operations that document 422 but not 400: well-formed JSON of the wrong shape is
+/// refused with the documented 422; malformed JSON stays a 400.
+pub fn unprocessable_shape(rejection: Rejection) -> Rejection {
+    if rejection.code == "invalid_body_shape" {
+        Rejection {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..rejection
+        }
+    } else {
+        rejection
+    }
 }
 
 /// An `application/x-www-form-urlencoded` body.

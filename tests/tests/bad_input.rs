@@ -113,7 +113,12 @@ async fn wrong_shape_names_the_field() {
         post("/login", ZROK_JSON, r#"{"email": 5}"#),
     )
     .await;
-    assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
+    assert_refused(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "invalid_body_shape",
+        &double,
+    );
     let message = answer.json["error"]["message"].as_str().unwrap();
     assert!(message.contains("`email`"), "{message}");
 }
@@ -309,4 +314,27 @@ async fn credentials_reach_the_handler_exactly() {
     // A documented error body goes out with its documented media type.
     assert_eq!(answer.headers[header::CONTENT_TYPE], "application/json");
     assert_eq!(answer.json["errors"][0]["code"], "x");
+}
+
+#[tokio::test]
+async fn wrong_shape_is_422_where_the_spec_documents_422_not_400() {
+    // zrok's register documents 422 ("password validation failure") and no 400.
+    let double = Arc::new(Double::default());
+    let answer = send(
+        zrok::router(double.clone()),
+        post("/register", ZROK_JSON, r#"{"password": 5}"#),
+    )
+    .await;
+    assert_refused(
+        &answer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body_shape",
+        &double,
+    );
+    let answer = send(
+        zrok::router(double.clone()),
+        post("/register", ZROK_JSON, r#"{"password": "#),
+    )
+    .await;
+    assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
 }

@@ -33,11 +33,26 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
     let executable = std::env::current_exe().map_err(|err| err.to_string())?;
     println!(
         "{:<26} {:>9} {:>5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>9}",
-        "spec", "KiB", "ops", "load", "resolve", "lower", "emit", "format", "total ms", "peak MiB", "lines", "µs/KiB"
+        "spec",
+        "KiB",
+        "ops",
+        "load",
+        "resolve",
+        "lower",
+        "emit",
+        "format",
+        "total ms",
+        "peak MiB",
+        "lines",
+        "µs/KiB"
     );
     let mut seed_total = 0.0;
     for spec in specs {
-        let name = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = spec
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if only.is_some_and(|only| !name.contains(only)) {
             continue;
         }
@@ -47,7 +62,10 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
             .output()
             .map_err(|err| format!("cannot run {}: {err}", executable.display()))?;
         if !output.status.success() {
-            println!("{name:<26} failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+            println!(
+                "{name:<26} failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
             continue;
         }
         let figures = parse(&name, &String::from_utf8_lossy(&output.stdout))
@@ -71,13 +89,30 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
             figures.total * 1000.0 / (figures.bytes as f64 / 1024.0),
         );
     }
-    println!("seed specs together (sum of medians): {seed_total:.1} ms; phases in ms, medians of {iterations} runs");
+    println!(
+        "seed specs together (sum of medians): {seed_total:.1} ms; phases in ms, medians of {iterations} runs"
+    );
     Ok(())
 }
 
 fn parse(name: &str, line: &str) -> Option<Figures> {
-    let values: Vec<f64> = line.split_whitespace().map(|v| v.parse().ok()).collect::<Option<_>>()?;
-    let [bytes, load, resolve, lower, emit, format, total, peak, lines, operations] = values[..] else {
+    let values: Vec<f64> = line
+        .split_whitespace()
+        .map(|v| v.parse().ok())
+        .collect::<Option<_>>()?;
+    let [
+        bytes,
+        load,
+        resolve,
+        lower,
+        emit,
+        format,
+        total,
+        peak,
+        lines,
+        operations,
+    ] = values[..]
+    else {
         return None;
     };
     Some(Figures {
@@ -109,7 +144,9 @@ pub fn run_one(spec: &Path, iterations: usize) -> Result<(), String> {
         command: "cargo xtask bench".into(),
         runtime_path: runtime_path(),
     };
-    let bytes = std::fs::metadata(spec).map_err(|err| err.to_string())?.len();
+    let bytes = std::fs::metadata(spec)
+        .map_err(|err| err.to_string())?
+        .len();
     let mut phases: [Vec<Duration>; 6] = Default::default();
     let mut lines = 0;
     let mut operations = 0;

@@ -200,7 +200,7 @@ async fn handle_register<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_body(&bytes).map_err(rt::unprocessable_shape))
             .transpose()?,
     };
     Ok(shared.api.register(request).await.into_response())
@@ -220,7 +220,7 @@ async fn handle_reset_password<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_body(&bytes).map_err(rt::unprocessable_shape))
             .transpose()?,
     };
     Ok(shared.api.reset_password(request).await.into_response())

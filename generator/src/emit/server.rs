@@ -265,8 +265,11 @@ fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStrea
     }
 }
 
-fn decode_content(content: &Content) -> TokenStream {
+fn decode_content(content: &Content, shape_status: ShapeStatus) -> TokenStream {
     match content.kind {
+        MediaKind::Json if shape_status == ShapeStatus::Unprocessable => {
+            quote!(rt::json_body(&bytes).map_err(rt::unprocessable_shape)?)
+        }
         MediaKind::Json => quote!(rt::json_body(&bytes)?),
         MediaKind::Form => quote!(rt::form_body(&bytes)?),
         MediaKind::Text => quote!(rt::text_body(&bytes)?),
@@ -275,8 +278,11 @@ fn decode_content(content: &Content) -> TokenStream {
 }
 
 /// The decoded body as a `Result`, for the optional case (`Option::map` + `transpose`).
-fn decode_content_result(content: &Content) -> TokenStream {
+fn decode_content_result(content: &Content, shape_status: ShapeStatus) -> TokenStream {
     match content.kind {
+        MediaKind::Json if shape_status == ShapeStatus::Unprocessable => {
+            quote!(rt::json_body(&bytes).map_err(rt::unprocessable_shape))
+        }
         MediaKind::Json => quote!(rt::json_body(&bytes)),
         MediaKind::Form => quote!(rt::form_body(&bytes)),
         MediaKind::Text => quote!(rt::text_body(&bytes)),
@@ -284,7 +290,26 @@ fn decode_content_result(content: &Content) -> TokenStream {
     }
 }
 
+/// Which status a well-formed body of the wrong shape gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ShapeStatus {
+    BadRequest,
+    /// The operation documents 422 and not 400, so validation failures are 422s.
+    Unprocessable,
+}
+
 fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
+    let documents = |code: u16| {
+        operation
+            .responses
+            .iter()
+            .any(|response| response.status == StatusCode::Code(code))
+    };
+    let shape_status = if documents(422) && !documents(400) {
+        ShapeStatus::Unprocessable
+    } else {
+        ShapeStatus::BadRequest
+    };
     let module = shapes::module(operation);
     let required = operation.body.as_ref().is_some_and(|body| body.required);
     let accepted: Vec<&str> = shape
@@ -299,8 +324,8 @@ fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
     };
     let (decode, decode_result) = match &shape.enum_name {
         None => (
-            decode_content(&shape.variants[0].1),
-            decode_content_result(&shape.variants[0].1),
+            decode_content(&shape.variants[0].1, shape_status),
+            decode_content_result(&shape.variants[0].1, shape_status),
         ),
         Some(name) => {
             let last = shape.variants.len() - 1;
@@ -309,7 +334,7 @@ fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
                 .iter()
                 .enumerate()
                 .map(|(index, (variant, content))| {
-                    let decode = decode_content(content);
+                    let decode = decode_content(content, shape_status);
                     if index == last {
                         quote!(_ => crate::operations::#module::#name::#variant(#decode),)
                     } else {
