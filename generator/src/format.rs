@@ -12,58 +12,41 @@ pub struct GeneratedFile {
 }
 
 /// Formats every file; a Rust file that does not parse is a generator bug, reported with the
-/// parser's message instead of a panic. Token streams cannot cross threads, so each becomes
-/// text here, and the files are then parsed and printed in parallel, one thread each (the
-/// output does not depend on the order they finish in).
+/// parser's message instead of a panic.
 pub fn format(files: Vec<PendingFile>, settings: &Settings) -> Result<Vec<GeneratedFile>, String> {
     let rust_preamble = format!("// {}\n\n", preamble_text(settings));
-    let texts: Vec<(String, FileText)> = files
+    files
         .into_iter()
         .map(|file| {
-            let text = match file.body {
-                FileBody::Rust(tokens) => FileText::Rust(tokens.to_string()),
-                FileBody::RustText(text) => FileText::Rust(text),
-                FileBody::Toml(text) | FileBody::Markdown(text) => FileText::Plain(text),
+            let contents = match file.body {
+                FileBody::Rust(tokens) => {
+                    let parsed: syn::File = syn::parse2(tokens)
+                        .map_err(|err| format!("generated {} does not parse: {err}", file.path))?;
+                    format!(
+                        "{rust_preamble}{}",
+                        space_items(&prettyplease::unparse(&parsed))
+                    )
+                }
+                FileBody::RustText(text) => {
+                    let parsed: syn::File = syn::parse_file(&text)
+                        .map_err(|err| format!("generated {} does not parse: {err}", file.path))?;
+                    format!(
+                        "{rust_preamble}{}",
+                        space_items(&prettyplease::unparse(&parsed))
+                    )
+                }
+                FileBody::Toml(text) | FileBody::Markdown(text) => {
+                    let mut text = text.trim_end().to_string();
+                    text.push('\n');
+                    text
+                }
             };
-            (file.path, text)
+            Ok(GeneratedFile {
+                path: file.path,
+                contents,
+            })
         })
-        .collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = texts
-            .into_iter()
-            .map(|(path, text)| {
-                let preamble = &rust_preamble;
-                scope.spawn(move || {
-                    let contents = match text {
-                        FileText::Rust(source) => {
-                            let parsed: syn::File = syn::parse_file(&source)
-                                .map_err(|err| format!("generated {path} does not parse: {err}"))?;
-                            format!("{preamble}{}", space_items(&prettyplease::unparse(&parsed)))
-                        }
-                        FileText::Plain(text) => {
-                            let mut text = text.trim_end().to_string();
-                            text.push('\n');
-                            text
-                        }
-                    };
-                    Ok(GeneratedFile { path, contents })
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err("formatting a file panicked".to_string()))
-            })
-            .collect()
-    })
-}
-
-enum FileText {
-    Rust(String),
-    Plain(String),
+        .collect()
 }
 
 /// prettyplease puts top-level items on consecutive lines; a blank line between them (and
