@@ -86,7 +86,14 @@ fn chunk_items(tokens: TokenStream) -> Vec<String> {
     let per_chunk = items.len().div_ceil(CHUNKS).max(1);
     items
         .chunks(per_chunk)
-        .map(|chunk| chunk.iter().flatten().cloned().collect::<TokenStream>().to_string())
+        .map(|chunk| {
+            chunk
+                .iter()
+                .flatten()
+                .cloned()
+                .collect::<TokenStream>()
+                .to_string()
+        })
         .collect()
 }
 
@@ -98,7 +105,8 @@ fn print_chunks(chunks: &[String]) -> Result<String, syn::Error> {
         .min(chunks.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<String, syn::Error>>>> = Mutex::new(vec![None; chunks.len()].into_iter().map(|_: Option<()>| None).collect());
+    let results: Mutex<Vec<Option<Result<String, syn::Error>>>> =
+        Mutex::new((0..chunks.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -121,7 +129,12 @@ fn print_chunks(chunks: &[String]) -> Result<String, syn::Error> {
         match result {
             Some(Ok(text)) => out.push_str(&text),
             Some(Err(err)) => return Err(err),
-            None => return Err(syn::Error::new(proc_macro2::Span::call_site(), "a chunk was not formatted")),
+            None => {
+                return Err(syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "a chunk was not formatted",
+                ));
+            }
         }
     }
     Ok(out)

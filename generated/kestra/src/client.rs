@@ -41,7 +41,10 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+}
 
+/// Operations tagged `Auth`.
+impl Client {
     /// `POST /api/v1/invitation/accept/{invitationId}` (operationId `acceptInvitation`).
     ///
     /// `request` carries the parameters and body; see [`crate::operations::accept_invitation::Request`].

@@ -41,7 +41,10 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+}
 
+/// Operations tagged `Account`.
+impl Client {
     /// Validate password reset token
     ///
     /// The second step in the forgotten password reset procedure is to ensure that the password reset token is still valid. Each token can be used at most once and it is valid for a limited duration.

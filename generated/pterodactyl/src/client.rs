@@ -49,7 +49,10 @@ impl Client {
         self.credentials_bearer = Some(credentials);
         self
     }
+}
 
+/// Operations tagged `AccountAccount`.
+impl Client {
     /// [ / ] Account details
     ///
     /// Retrieves information about the account

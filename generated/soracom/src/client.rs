@@ -41,7 +41,10 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+}
 
+/// Operations tagged `Auth`.
+impl Client {
     /// Performs authentication to access to the SORACOM API.
     ///
     /// Performs authentication to access to the SORACOM API. To perform authentication by a root account, specify `email` and `password`. To perform authentication by an AuthKey, specify `authKeyId` and `authKey`. To perform authentication by a SAM user, specify `operatorId`, `userName` and `password`. An API Key and an API Token will be included in the response if successful. Specify the API Key and the API Token to requests afterwards

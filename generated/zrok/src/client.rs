@@ -49,7 +49,10 @@ impl Client {
         self.credentials_key = Some(credentials);
         self
     }
+}
 
+/// Operations tagged `account`.
+impl Client {
     /// `POST /changePassword` (operationId `changePassword`).
     ///
     /// `request` carries the parameters and body; see [`crate::operations::change_password::Request`].

@@ -51,10 +51,19 @@ pub fn emit_client(api: &Api) -> TokenStream {
             }
         }
     });
-    let methods: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|operation| method(api, operation))
+    // One `impl` block per tag: they read as sections, and large specs format in parallel.
+    let method_blocks: Vec<TokenStream> = crate::emit::server::tags(api)
+        .into_iter()
+        .map(|(tag, operations)| {
+            let methods = operations.iter().map(|operation| method(api, operation));
+            let doc = format!(" Operations tagged `{tag}`.");
+            quote! {
+                #[doc = #doc]
+                impl Client {
+                    #(#methods)*
+                }
+            }
+        })
         .collect();
     let default_doc = format!(" The first server URL in the spec: `{default_url}`.");
     quote! {
@@ -98,8 +107,9 @@ pub fn emit_client(api: &Api) -> TokenStream {
             }
 
             #(#setters)*
-            #(#methods)*
         }
+
+        #(#method_blocks)*
     }
 }
 
