@@ -558,6 +558,10 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
             .map(String::as_str)
             .collect();
         let mut operation_ids: HashMap<&str, String> = HashMap::new();
+        // Templates that differ only in parameter names (`/a/{x}`, `/a/{y}`) are one path
+        // (OpenAPI forbids them); paths that differ in text around parameters are told apart
+        // at run time, most specific first.
+        let mut routes: HashMap<(String, &str), String> = HashMap::new();
         if let Some(global) = &document.security {
             self.security(global, &scheme_names, "/security");
         }
@@ -573,6 +577,12 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
                     continue;
                 }
             };
+            if !path.starts_with('/') {
+                self.diagnostics.error(
+                    path_pointer.clone(),
+                    format!("path `{path}` must start with `/`"),
+                );
+            }
             let template_params = path_template_params(path);
             if template_params.iter().any(|name| name.is_empty()) {
                 self.diagnostics.error(
@@ -584,6 +594,14 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
                 self.parameters(&item.parameters, &push_pointer(&path_pointer, "parameters"));
             for (method, operation) in item.iter() {
                 let pointer = push_pointer(&path_pointer, method);
+                if let Some(first) = routes.get(&(template_shape(path), method)) {
+                    self.diagnostics.error(
+                        pointer.clone(),
+                        format!("`{method} {path}` is the same template as #{first} with other parameter names, which OpenAPI forbids"),
+                    );
+                } else {
+                    routes.insert((template_shape(path), method), pointer.clone());
+                }
                 if let Some(id) = &operation.operation_id {
                     if let Some(first) = operation_ids.get(id.as_str()) {
                         self.diagnostics.error(
@@ -698,6 +716,41 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
             }
         }
     }
+}
+
+/// The axum route for a spec path: each segment holding parameters becomes one capture named
+/// by its position (`/repos/{owner}` is `/repos/{s2}`), so that templates naming the same
+/// position differently share one route tree.
+pub fn route_path(path: &str) -> String {
+    path.split('/')
+        .enumerate()
+        .map(|(index, segment)| {
+            if segment.contains('{') {
+                format!("{{s{index}}}")
+            } else {
+                segment.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A template with its parameter names erased: `/a/{x}.json` is `/a/{}.json`.
+fn template_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push_str("{}");
+            }
+            '}' => in_name = false,
+            c if !in_name => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The `{name}` placeholders of a path template, in order.

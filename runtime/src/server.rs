@@ -147,6 +147,31 @@ pub async fn captures(
     Ok(named)
 }
 
+/// Whether a request path (relative to the router) fits a spec path template, segment by
+/// segment, literal text included.
+pub fn path_matches(path: &str, template: &str) -> bool {
+    let mut path_segments = path.split('/');
+    let mut template_segments = template.split('/');
+    loop {
+        match (path_segments.next(), template_segments.next()) {
+            (None, None) => return true,
+            (Some(value), Some(segment)) => {
+                let decoded = percent_decode(value);
+                if split_segment(segment, &decoded, &mut Vec::new()).is_none() {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// Matches one path segment against its template (`{base}...{head}`), pushing each
 /// parameter's value; `None` when the literal parts are not there.
 fn split_segment(template: &str, value: &str, out: &mut Vec<(String, String)>) -> Option<()> {
@@ -631,6 +656,15 @@ mod tests {
         split_segment("{name}.json", "report.json", &mut out).unwrap();
         assert_eq!(out, vec![("name".into(), "report".into())]);
         assert!(split_segment("{name}.json", "report.xml", &mut Vec::new()).is_none());
+        assert!(super::path_matches(
+            "/compare/main...dev",
+            "/compare/{base}...{head}"
+        ));
+        assert!(!super::path_matches(
+            "/compare/main",
+            "/compare/{base}...{head}"
+        ));
+        assert!(super::path_matches("/compare/main", "/compare/{basehead}"));
         let mut out = Vec::new();
         split_segment("{id}", "a b", &mut out).unwrap();
         assert_eq!(out, vec![("id".into(), "a b".into())]);

@@ -44,11 +44,12 @@ invalid! {
     wrong_keyword_type => "wrong_keyword_type.yaml",
     path_parameters => "path_parameters.yaml",
     several_problems => "several_problems.yaml",
+    ambiguous_paths => "ambiguous_paths.yaml",
 }
 
 #[test]
 fn every_invalid_fixture_has_a_test() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid");
     let count = std::fs::read_dir(dir).unwrap().count();
-    assert_eq!(count, 8, "add a line to `invalid!` for each new fixture");
+    assert_eq!(count, 9, "add a line to `invalid!` for each new fixture");
 }

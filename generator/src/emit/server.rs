@@ -15,6 +15,7 @@ use crate::ir::{
     Api, Content, MediaKind, Method, Operation, ParameterLocation, SecuritySchemeKind, StatusCode,
 };
 use crate::names;
+use crate::resolve::route_path;
 
 /// Tags in first-use order, each with its operations; untagged operations go to `Default`.
 pub fn tags(api: &Api) -> Vec<(String, Vec<&Operation>)> {
@@ -81,29 +82,49 @@ pub fn emit_server(api: &Api) -> TokenStream {
     let responses: Vec<TokenStream> = api.operations.iter().map(into_response).collect();
 
     // One route per path, with every method on it, so axum sees no overlapping routes.
-    let mut paths: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    // Keyed by the route axum sees: paths that differ only in parameter names share one.
+    let mut paths: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
     for operation in &api.operations {
         paths
-            .entry(operation.path.raw.as_str())
+            .entry(route_path(&operation.path.raw))
             .or_default()
             .push(operation);
     }
-    let routes = paths.iter().map(|(path, operations)| {
-        let methods = operations.iter().enumerate().map(|(index, operation)| {
-            let method = method_fn(operation.method);
-            let handler = ident(&format!(
-                "handle_{}",
-                operation.rust_name.trim_start_matches("r#")
-            ));
-            if index == 0 {
-                quote!(axum::routing::#method(#handler::<T>))
-            } else {
-                quote!(.#method(#handler::<T>))
+    let mut dispatchers = Vec::new();
+    let routes: Vec<TokenStream> = paths
+        .iter()
+        .map(|(path, operations)| {
+            // Operations on one route, grouped by method in first-seen order.
+            let mut by_method: Vec<(Method, Vec<&Operation>)> = Vec::new();
+            for operation in operations {
+                match by_method
+                    .iter_mut()
+                    .find(|(method, _)| *method == operation.method)
+                {
+                    Some((_, same)) => same.push(operation),
+                    None => by_method.push((operation.method, vec![operation])),
+                }
             }
-        });
-        let route = route_path(path);
-        quote!(.route(#route, #(#methods)*))
-    });
+            let methods = by_method.iter().enumerate().map(|(index, (method, same))| {
+                let handler = if same.len() == 1 {
+                    handler_ident(same[0])
+                } else {
+                    // Templates such as `{basehead}` and `{base}...{head}` share a route;
+                    // a dispatcher picks the most specific one that matches.
+                    let (name, dispatcher) = dispatcher(&bound_of(&trait_names), same);
+                    dispatchers.push(dispatcher);
+                    name
+                };
+                let method = method_fn(*method);
+                if index == 0 {
+                    quote!(axum::routing::#method(#handler::<T>))
+                } else {
+                    quote!(.#method(#handler::<T>))
+                }
+            });
+            quote!(.route(#path, #(#methods)*))
+        })
+        .collect();
     let bound = quote!(#(#trait_names)+*);
     let config_allow = api.operations.iter().all(|operation| operation.body.is_none()).then(|| {
         quote!(#[allow(dead_code, reason = "no operation of this spec takes a request body")])
@@ -148,24 +169,9 @@ pub fn emit_server(api: &Api) -> TokenStream {
         }
 
         #(#handlers)*
+        #(#dispatchers)*
         #(#responses)*
     }
-}
-
-/// The axum route for a spec path: each segment holding parameters becomes one capture named
-/// by its position (see `contract_runtime::server::captures`).
-fn route_path(path: &str) -> String {
-    path.split('/')
-        .enumerate()
-        .map(|(index, segment)| {
-            if segment.contains('{') {
-                format!("{{s{index}}}")
-            } else {
-                segment.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// `(capture, segment template)` for each parameter-holding segment of a path.
@@ -175,6 +181,71 @@ fn path_segments(path: &str) -> Vec<(String, String)> {
         .filter(|(_, segment)| segment.contains('{'))
         .map(|(index, segment)| (format!("s{index}"), segment.to_string()))
         .collect()
+}
+
+fn bound_of(trait_names: &[proc_macro2::Ident]) -> TokenStream {
+    quote!(#(#trait_names)+*)
+}
+
+fn handler_ident(operation: &Operation) -> proc_macro2::Ident {
+    ident(&format!(
+        "handle_{}",
+        operation.rust_name.trim_start_matches("r#")
+    ))
+}
+
+/// A handler for several operations on one route and method: tries their templates, most
+/// literal text first, and calls the first whose template matches the request path.
+fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
+    let mut ordered: Vec<&Operation> = operations.to_vec();
+    let literal_len = |operation: &Operation| {
+        operation
+            .path
+            .segments
+            .iter()
+            .map(|segment| match segment {
+                crate::ir::PathSegment::Literal(text) => text.len(),
+                crate::ir::PathSegment::Param(_) => 0,
+            })
+            .sum::<usize>()
+    };
+    ordered.sort_by_key(|operation| std::cmp::Reverse(literal_len(operation)));
+    let name = ident(&format!(
+        "dispatch_{}",
+        ordered[0].rust_name.trim_start_matches("r#")
+    ));
+    let (last, rest) = ordered
+        .split_last()
+        .expect("a dispatcher has several operations");
+    let tries = rest.iter().map(|operation| {
+        let template = &operation.path.raw;
+        let handler = handler_ident(operation);
+        quote! {
+            if rt::path_matches(request.uri().path(), #template) {
+                return #handler(State(shared), request).await;
+            }
+        }
+    });
+    let last_handler = handler_ident(last);
+    let doc = format!(
+        " Routes `{}` to the operation whose template matches.",
+        ordered
+            .iter()
+            .map(|operation| operation.path.raw.as_str())
+            .collect::<Vec<_>>()
+            .join("` or `")
+    );
+    let tokens = quote! {
+        #[doc = #doc]
+        async fn #name<T: #bound>(
+            State(shared): State<Arc<Shared<T>>>,
+            request: Request,
+        ) -> Result<Response, rt::Rejection> {
+            #(#tries)*
+            #last_handler(State(shared), request).await
+        }
+    };
+    (name, tokens)
 }
 
 fn method_fn(method: Method) -> proc_macro2::Ident {
