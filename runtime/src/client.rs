@@ -215,22 +215,12 @@ impl Received {
 
     /// The media type's essence (`application/json`), for choosing between documented types.
     pub fn essence(&self) -> String {
-        self.media_type()
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
+        crate::essence(&self.media_type()).to_ascii_lowercase()
     }
 
     /// Checks that the response carries the documented media type (compared by essence).
     pub fn expect_media_type(&self, documented: &str) -> Result<(), ClientError> {
-        let documented = documented
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
+        let documented = crate::essence(documented).to_ascii_lowercase();
         let sent = self.essence();
         if sent == documented || documented == "*/*" {
             return Ok(());

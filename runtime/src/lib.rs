@@ -14,3 +14,9 @@ pub mod client;
 pub mod server;
 
 pub use params::Style;
+
+/// The essence of a media type: `type/subtype` without parameters (`application/json` for
+/// `application/json;charset=utf-8`), as written; compare it case-insensitively.
+pub fn essence(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or_default().trim()
+}

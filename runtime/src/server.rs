@@ -395,19 +395,7 @@ pub fn basic(headers: &HeaderMap) -> Result<(String, String), Rejection> {
 // ---------------------------------------------------------------------------------------------
 // Bodies
 
-/// The essence (`type/subtype`, lower-cased, no parameters) of a media type.
-pub fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn essence_of(media_type: &str) -> &str {
-    media_type.split(';').next().unwrap_or_default().trim()
-}
+use crate::essence as essence_of;
 
 /// Whether a request's media type matches a documented one (ranges such as `text/*` included),
 /// compared without allocating: this runs on every request.
