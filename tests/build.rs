@@ -71,6 +71,21 @@ fn json_expr(value: &serde_json::Value) -> TokenStream {
     quote!(super::from_json(#text))
 }
 
+/// `krate::security::Scheme` for one scheme, as seen from the test crate.
+fn scheme_type_in(krate: &proc_macro2::Ident, api: &Api, index: usize) -> TokenStream {
+    let name = ident(&api.security_schemes[index].rust_name);
+    quote!(#krate::security::#name)
+}
+
+/// The secret text of one scheme's credentials value (`user:password` for basic).
+fn secret_of(api: &Api, index: usize, value: TokenStream) -> TokenStream {
+    if shapes::is_basic(api, index) {
+        quote!(format!("{}:{}", #value.username, #value.password))
+    } else {
+        quote!(#value.0.clone())
+    }
+}
+
 /// The credentials value the client is configured with, as the double records it.
 fn credential_text(api: &Api, index: usize) -> String {
     match &api.security_schemes[index].kind {
@@ -100,19 +115,23 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
             let (credentials_arg, credentials_text) = match shapes::credentials(operation) {
                 CredentialShape::None => (quote!(), quote!(None)),
                 CredentialShape::Single(index) => {
-                    let ty = shapes::scheme_type(api, index).to_string().replace("crate ::", &format!("{stem}_api ::"));
-                    let ty: TokenStream = ty.parse().unwrap();
-                    let text = if shapes::is_basic(api, index) {
-                        quote!(Some(format!("{}:{}", credentials.username, credentials.password)))
-                    } else {
-                        quote!(Some(credentials.0.clone()))
-                    };
-                    (quote!(credentials: #ty,), text)
+                    let ty = scheme_type_in(&krate, api, index);
+                    let secret = secret_of(api, index, quote!(credentials));
+                    (quote!(credentials: #ty,), quote!(Some(#secret)))
                 }
-                CredentialShape::Local(_) => (
-                    quote!(credentials: #krate::operations::#op_module::Credentials,),
-                    quote!(Some(format!("{credentials:?}"))),
-                ),
+                CredentialShape::Local(alternatives) => {
+                    // The secrets of whichever alternative the router accepted, joined by `+`.
+                    let arms = alternatives.iter().map(|schemes| {
+                        let variant = shapes::alternative_name(api, schemes);
+                        let bindings: Vec<_> = (0..schemes.len()).map(|n| ident(&format!("scheme_{n}"))).collect();
+                        let secrets = schemes.iter().zip(&bindings).map(|(index, binding)| secret_of(api, *index, quote!(#binding)));
+                        quote!(#krate::operations::#op_module::Credentials::#variant(#(#bindings),*) => [#(#secrets),*].join("+"),)
+                    });
+                    (
+                        quote!(credentials: #krate::operations::#op_module::Credentials,),
+                        quote!(Some(match credentials { #(#arms)* })),
+                    )
+                }
             };
             let has_request = !shapes::request_fields(operation).is_empty();
             let request_arg = has_request.then(|| quote!(request: #krate::operations::#op_module::Request,));
@@ -137,11 +156,7 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
             "with_{}",
             contractgen::names::value_name(&scheme.name).trim_start_matches("r#")
         ));
-        let ty: TokenStream = shapes::scheme_type(api, index)
-            .to_string()
-            .replace("crate ::", &format!("{stem}_api ::"))
-            .parse()
-            .unwrap();
+        let ty = scheme_type_in(&krate, api, index);
         let value = if shapes::is_basic(api, index) {
             quote!(#ty { username: "test-user".into(), password: "test-password".into() })
         } else {
@@ -300,8 +315,15 @@ fn operation_cases(
             quote!(Some(#text.to_string()))
         }
         CredentialShape::None => quote!(None),
-        // Alternatives are recorded through their redacted Debug form.
-        CredentialShape::Local(_) => quote!(double.last_credentials(#id)),
+        // The client sends every scheme it has, so the router accepts the first alternative.
+        CredentialShape::Local(alternatives) => {
+            let text = alternatives[0]
+                .iter()
+                .map(|index| credential_text(api, *index))
+                .collect::<Vec<_>>()
+                .join("+");
+            quote!(Some(#text.to_string()))
+        }
     };
     shapes::response_variants(operation)
         .into_iter()

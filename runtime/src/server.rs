@@ -570,28 +570,29 @@ fn with_content_type(status: StatusCode, media_type: &str, body: Body) -> Respon
     response
 }
 
+/// The answer when a handler's value cannot be put on the wire (a map with non-string keys,
+/// a float that is not finite): a 500 in the usual error shape, never a panic.
+fn unserialisable(err: impl std::fmt::Display) -> Response {
+    Rejection::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "unserialisable_response",
+        format!("the handler's response could not be serialised: {err}"),
+    )
+    .into_response()
+}
+
 /// A JSON body with the documented media type (`application/zrok.v1+json` and friends).
 pub fn json_response(status: StatusCode, media_type: &str, body: &impl Serialize) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => with_content_type(status, media_type, Body::from(bytes)),
-        Err(err) => Rejection::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "unserialisable_response",
-            format!("the handler's response could not be serialised: {err}"),
-        )
-        .into_response(),
+        Err(err) => unserialisable(err),
     }
 }
 
 pub fn form_response(status: StatusCode, media_type: &str, body: &impl Serialize) -> Response {
     match serde_urlencoded::to_string(body) {
         Ok(text) => with_content_type(status, media_type, Body::from(text)),
-        Err(err) => Rejection::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "unserialisable_response",
-            format!("the handler's response could not be serialised: {err}"),
-        )
-        .into_response(),
+        Err(err) => unserialisable(err),
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use contractgen::{Settings, Source};
 
-use crate::codegen::{runtime_path, spec_paths, workspace_root};
+use crate::codegen::{file_name, runtime_path, spec_paths, workspace_root};
 
 /// One spec's figures, as the child prints them on one line.
 struct Figures {
@@ -48,11 +48,7 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
     );
     let mut seed_total = 0.0;
     for spec in specs {
-        let name = spec
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let name = file_name(&spec);
         if only.is_some_and(|only| !name.contains(only)) {
             continue;
         }

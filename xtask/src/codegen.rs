@@ -53,6 +53,13 @@ pub fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
+/// A path's file name as text, for labels and filters.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 fn stem_of(path: &Path) -> String {
     path.file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
@@ -65,10 +72,7 @@ pub fn generate_specs(root: &Path) -> Result<Vec<SpecOutput>, String> {
     let mut errors = Vec::new();
     for path in spec_paths(&root.join("specs"))? {
         let stem = stem_of(&path);
-        let label = format!(
-            "specs/{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
+        let label = format!("specs/{}", file_name(&path));
         let settings = Settings {
             crate_name: format!("{stem}-api"),
             spec_label: label.clone(),

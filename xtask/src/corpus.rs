@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use contractgen::{Settings, Source};
 
-use crate::codegen::{spec_paths, workspace_root, write_crate};
+use crate::codegen::{file_name, spec_paths, workspace_root, write_crate};
 
 struct Row {
     spec: String,
@@ -30,11 +30,7 @@ pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), 
     .map_err(|err| err.to_string())?;
     let mut rows = Vec::new();
     for spec in spec_paths(&dir)? {
-        let name = spec
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let name = file_name(&spec);
         if only.is_some_and(|only| !name.contains(only)) {
             continue;
         }
@@ -94,11 +90,7 @@ fn generate(
     let source = Source::read(spec).map_err(|err| err.to_string())?;
     let settings = Settings {
         crate_name: crate_name.to_string(),
-        spec_label: spec
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned(),
+        spec_label: file_name(spec),
         command: "cargo xtask corpus".to_string(),
         runtime_path: crate::codegen::runtime_path(),
     };

@@ -305,7 +305,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         let field = credential_field(api, *index);
         match &api.security_schemes[*index].kind {
             SecuritySchemeKind::ApiKey { .. } => None,
-            SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => Some(quote!(
+            SecuritySchemeKind::Http { .. } if shapes::is_basic(api, *index) => Some(quote!(
                 if let Some(basic) = &self.#field { builder = builder.basic_auth(&basic.username, Some(&basic.password)); }
             )),
             _ => Some(quote!(if let Some(token) = &self.#field { builder = builder.bearer_auth(&token.0); })),

@@ -147,10 +147,19 @@ impl<'a> ModelsEmitter<'a> {
                 target,
                 recursive: true,
             } => {
-                let mut target = self.type_tokens(target);
-                if matches!(target_kind(target.clone()), TargetKind::Named) {
-                    target = quote!(Box<#target>);
-                }
+                // A named type (nullable or not) is held inline and needs a box; containers
+                // already hold their items on the heap.
+                let target = match target {
+                    TypeRef::Named(_) => {
+                        let inner = self.type_tokens(target);
+                        quote!(Box<#inner>)
+                    }
+                    TypeRef::Nullable(inner) if matches!(**inner, TypeRef::Named(_)) => {
+                        let inner = self.type_tokens(inner);
+                        quote!(Option<Box<#inner>>)
+                    }
+                    other => self.type_tokens(other),
+                };
                 quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,21 +332,6 @@ impl<'a> ModelsEmitter<'a> {
                 }
             }
         }
-    }
-}
-
-enum TargetKind {
-    Named,
-    Other,
-}
-
-/// Whether a newtype's target is held inline (a named type) and so needs a box.
-fn target_kind(tokens: TokenStream) -> TargetKind {
-    let text = tokens.to_string();
-    if text.starts_with("Vec") || text.contains("BTreeMap") || text.starts_with("Option") {
-        TargetKind::Other
-    } else {
-        TargetKind::Named
     }
 }
 

@@ -96,12 +96,9 @@ fn operation_module(
                     }
                     lines.push(format!(
                         "{} parameter `{}`{}.",
-                        match parameter.location {
-                            crate::ir::ParameterLocation::Path => "Path",
-                            crate::ir::ParameterLocation::Query => "Query",
-                            crate::ir::ParameterLocation::Header => "Header",
-                            crate::ir::ParameterLocation::Cookie => "Cookie",
-                        },
+                        heck::ToUpperCamelCase::to_upper_camel_case(shapes::location_str(
+                            parameter.location
+                        )),
                         parameter.wire_name,
                         if parameter.required { ", required" } else { "" }
                     ));
@@ -253,13 +250,7 @@ fn operation_module(
 
 fn credentials_enum(api: &Api, alternatives: &[Vec<usize>]) -> TokenStream {
     let variants = alternatives.iter().map(|schemes| {
-        let name = ident(
-            &schemes
-                .iter()
-                .map(|index| api.security_schemes[*index].rust_name.clone())
-                .collect::<Vec<_>>()
-                .join("And"),
-        );
+        let name = shapes::alternative_name(api, schemes);
         let types = schemes.iter().map(|index| shapes::scheme_type(api, *index));
         quote!(#name(#(#types),*),)
     });

@@ -90,6 +90,7 @@ pub fn emit_server(api: &Api) -> TokenStream {
             .or_default()
             .push(operation);
     }
+    let bound = quote!(#(#trait_names)+*);
     let mut dispatchers = Vec::new();
     let routes: Vec<TokenStream> = paths
         .iter()
@@ -111,7 +112,7 @@ pub fn emit_server(api: &Api) -> TokenStream {
                 } else {
                     // Templates such as `{basehead}` and `{base}...{head}` share a route;
                     // a dispatcher picks the most specific one that matches.
-                    let (name, dispatcher) = dispatcher(&bound_of(&trait_names), same);
+                    let (name, dispatcher) = dispatcher(&bound, same);
                     dispatchers.push(dispatcher);
                     name
                 };
@@ -125,7 +126,6 @@ pub fn emit_server(api: &Api) -> TokenStream {
             quote!(.route(#path, #(#methods)*))
         })
         .collect();
-    let bound = quote!(#(#trait_names)+*);
     let config_allow = api.operations.iter().all(|operation| operation.body.is_none()).then(|| {
         quote!(#[allow(dead_code, reason = "no operation of this spec takes a request body")])
     });
@@ -181,10 +181,6 @@ fn path_segments(path: &str) -> Vec<(String, String)> {
         .filter(|(_, segment)| segment.contains('{'))
         .map(|(index, segment)| (format!("s{index}"), segment.to_string()))
         .collect()
-}
-
-fn bound_of(trait_names: &[proc_macro2::Ident]) -> TokenStream {
-    quote!(#(#trait_names)+*)
 }
 
 fn handler_ident(operation: &Operation) -> proc_macro2::Ident {
@@ -292,7 +288,7 @@ fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
             let location = shapes::location_str(*location);
             quote!(#ty(rt::api_key(&parts.headers, parts.uri.query(), #location, #name)?))
         }
-        SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => quote!({
+        SecuritySchemeKind::Http { .. } if shapes::is_basic(api, index) => quote!({
             let (username, password) = rt::basic(&parts.headers)?;
             #ty { username, password }
         }),
@@ -309,17 +305,11 @@ fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStrea
             Some(quote!(let credentials = #extraction;))
         }
         CredentialShape::Local(alternatives) => {
-            // Each alternative is tried in order; the first one's refusal is the answer.
+            // Each alternative is tried in order; when none holds, the last one's refusal answers.
             let attempts: Vec<TokenStream> = alternatives
                 .iter()
                 .map(|schemes| {
-                    let variant = ident(
-                        &schemes
-                            .iter()
-                            .map(|index| api.security_schemes[*index].rust_name.clone())
-                            .collect::<Vec<_>>()
-                            .join("And"),
-                    );
+                    let variant = shapes::alternative_name(api, schemes);
                     let extractions = schemes.iter().map(|index| scheme_extraction(api, *index));
                     quote!((|| -> Result<crate::operations::#module::Credentials, rt::Rejection> {
                     Ok(crate::operations::#module::Credentials::#variant(#(#extractions),*))
@@ -432,10 +422,7 @@ fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
 
 fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -> TokenStream {
     let method = ident(&operation.rust_name);
-    let handler = ident(&format!(
-        "handle_{}",
-        operation.rust_name.trim_start_matches("r#")
-    ));
+    let handler = handler_ident(operation);
     let module = shapes::module(operation);
     let fields = shapes::request_fields(operation);
     let needs_query = operation

@@ -308,6 +308,17 @@ pub fn credentials(operation: &Operation) -> CredentialShape {
     }
 }
 
+/// The `Credentials` variant for one alternative: its schemes' names joined (`KeyAndBearer`).
+pub fn alternative_name(api: &Api, schemes: &[usize]) -> Ident {
+    ident(
+        &schemes
+            .iter()
+            .map(|index| api.security_schemes[*index].rust_name.as_str())
+            .collect::<Vec<_>>()
+            .join("And"),
+    )
+}
+
 /// The type of one scheme's credentials in `security`.
 pub fn scheme_type(api: &Api, index: usize) -> TokenStream {
     let name = ident(&api.security_schemes[index].rust_name);
