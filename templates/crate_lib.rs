@@ -21,7 +21,9 @@
 {%- endif %}
 {%- if has_operations %}
 //! - `server` (feature `server`): one trait per tag and an axum `router`;
-//! - `client` (feature `client`): a reqwest `Client` with a method per operation.
+//! - `client` (feature `client`): a reqwest `Client` with a method per operation;
+//! - `harness` (features `validate` and `harness`): the wire contract, a validation layer
+//!   for the router and the conformance kit.
 {%- endif %}
 #![allow(
     clippy::doc_lazy_continuation,
@@ -56,6 +58,9 @@ pub mod server;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+#[cfg(feature = "validate")]
+#[rustfmt::skip]
+pub mod harness;
 {%- endif %}
 {%- if has_support %}
 #[rustfmt::skip]

@@ -206,6 +206,11 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
                 #krate::server::router(Api(double))
             }
 
+            /// The router with the contract's validation layer, reporting into `log`.
+            pub fn validated_router(double: Arc<Double>, log: &contract_runtime::validate::ViolationLog) -> axum::Router {
+                router(double).layer(#krate::harness::validation_layer().report_only().collect_into(log))
+            }
+
             /// Every operation and documented status, through client and server.
             pub async fn run(base_url: &str, double: &Double) -> (usize, Vec<String>) {
                 let client = #client_setup;

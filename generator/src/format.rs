@@ -46,7 +46,7 @@ pub fn format(files: Vec<PendingFile>, settings: &Settings) -> Result<Vec<Genera
                         space_items(&prettyplease::unparse(&parsed))
                     )
                 }
-                FileBody::Toml(text) | FileBody::Markdown(text) => {
+                FileBody::Toml(text) | FileBody::Markdown(text) | FileBody::Json(text) => {
                     let mut text = text.trim_end().to_string();
                     text.push('\n');
                     text

@@ -19,6 +19,9 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Every example found in the spec, with the type it must deserialise into.
     pub examples: Vec<Example>,
+    /// What may cross the wire per operation, schemas in JSON Schema: the generated crate
+    /// ships it for the runtime's validation layer and conformance kit.
+    pub wire: Value,
 }
 
 impl Api {

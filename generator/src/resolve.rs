@@ -28,7 +28,7 @@ pub fn split_ref<'r>(reference: &'r str, section: &str) -> Option<&'r str> {
 
 /// RFC 6901 unescaping of one reference token (`~1` is `/`, `~0` is `~`), plus the
 /// percent-decoding that URI fragments allow.
-fn unescape_token(token: &str) -> String {
+pub(crate) fn unescape_token(token: &str) -> String {
     let decoded = percent_decode(token);
     decoded.replace("~1", "/").replace("~0", "~")
 }

@@ -4,14 +4,23 @@
 //!
 //! - [`params`]: OpenAPI `style`/`explode` encoding and decoding (always available);
 //! - [`server`] (feature `server`): extraction helpers and the JSON error shape for axum routers;
-//! - [`client`] (feature `client`): request building and response decoding for reqwest clients.
+//! - [`client`] (feature `client`): request building and response decoding for reqwest clients;
+//! - [`contract`] and [`validate`] (feature `validate`): the wire contract, and a tower layer
+//!   checking every request and response of a router against it;
+//! - [`harness`] (feature `harness`): the conformance kit.
 
 pub mod params;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "validate")]
+pub mod contract;
+#[cfg(feature = "harness")]
+pub mod harness;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "validate")]
+pub mod validate;
 
 pub use params::Style;
 

@@ -150,18 +150,22 @@ pub async fn captures(
 /// Whether a request path (relative to the router) fits a spec path template, segment by
 /// segment, literal text included.
 pub fn path_matches(path: &str, template: &str) -> bool {
+    path_params(path, template).is_some()
+}
+
+/// The path parameters of a request path (relative to the router, percent-encoded) under a
+/// spec path template, decoded; `None` when the path does not fit the template.
+pub fn path_params(path: &str, template: &str) -> Option<Vec<(String, String)>> {
     let mut path_segments = path.split('/');
     let mut template_segments = template.split('/');
+    let mut params = Vec::new();
     loop {
         match (path_segments.next(), template_segments.next()) {
-            (None, None) => return true,
+            (None, None) => return Some(params),
             (Some(value), Some(segment)) => {
-                let decoded = percent_decode(value);
-                if split_segment(segment, &decoded, &mut Vec::new()).is_none() {
-                    return false;
-                }
+                split_segment(segment, &percent_decode(value), &mut params)?;
             }
-            _ => return false,
+            _ => return None,
         }
     }
 }

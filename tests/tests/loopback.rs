@@ -4,6 +4,10 @@
 //! sent, and the double must have received the very request and credentials the client sent.
 //! Secured operations are also called without credentials: the handler must not run and the
 //! client must see the 401. The cases themselves are generated from the IR by `build.rs`.
+//!
+//! The router runs behind the contract's validation layer (report-only): every request and
+//! response of the authenticated cases must fit the spec's schemas, and the unauthenticated
+//! calls must break it only by their missing credentials.
 
 mod support;
 
@@ -14,13 +18,23 @@ macro_rules! loopback {
         #[tokio::test]
         async fn $spec() {
             let double = std::sync::Arc::new(Double::default());
-            let base_url = serve($spec::router(double.clone()), $spec::BASE_PATH).await;
+            let log = contract_runtime::validate::ViolationLog::new();
+            let base_url = serve($spec::validated_router(double.clone(), &log), $spec::BASE_PATH).await;
             let (cases, failures) = $spec::run(&base_url, &double).await;
             assert!(failures.is_empty(), "{} of {cases} cases failed:\n{}", failures.len(), failures.join("\n"));
             assert_eq!(cases, $min_cases, "cases run (one per documented status)");
+            let violations: Vec<String> = log.take().iter().map(ToString::to_string).collect();
+            assert!(violations.is_empty(), "contract violations on the wire:\n{}", violations.join("\n"));
+
             let (secured, failures) = $spec::run_unauthenticated(&base_url, &double).await;
             assert!(failures.is_empty(), "{}", failures.join("\n"));
             assert_eq!(secured, $min_secured, "secured operations checked without credentials");
+            let violations = log.take();
+            assert_eq!(violations.len(), secured, "one violation per unauthenticated call: {violations:?}");
+            assert!(
+                violations.iter().all(|v| v.pointer == "/credentials"),
+                "only the missing credentials break the contract: {violations:?}"
+            );
         }
     )*};
 }

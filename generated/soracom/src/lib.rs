@@ -17,7 +17,9 @@
 //! - [`operations`]: per operation (3), its `Request` and its per-status
 //!   `Response`, shared by both sides;
 //! - `server` (feature `server`): one trait per tag and an axum `router`;
-//! - `client` (feature `client`): a reqwest `Client` with a method per operation.
+//! - `client` (feature `client`): a reqwest `Client` with a method per operation;
+//! - `harness` (features `validate` and `harness`): the wire contract, a validation layer
+//!   for the router and the conformance kit.
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -48,3 +50,7 @@ pub mod server;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+
+#[cfg(feature = "validate")]
+#[rustfmt::skip]
+pub mod harness;

@@ -17,7 +17,9 @@
 //!   `Response`, shared by both sides;
 //! - [`security`]: one credentials type per security scheme;
 //! - `server` (feature `server`): one trait per tag and an axum `router`;
-//! - `client` (feature `client`): a reqwest `Client` with a method per operation.
+//! - `client` (feature `client`): a reqwest `Client` with a method per operation;
+//! - `harness` (features `validate` and `harness`): the wire contract, a validation layer
+//!   for the router and the conformance kit.
 
 #![allow(
     clippy::doc_lazy_continuation,
@@ -51,3 +53,7 @@ pub mod server;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+
+#[cfg(feature = "validate")]
+#[rustfmt::skip]
+pub mod harness;

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod docs;
+pub mod harness;
 pub mod models;
 pub mod operations;
 pub mod server;
@@ -36,6 +37,7 @@ pub enum FileBody {
     RustText(String),
     Toml(String),
     Markdown(String),
+    Json(String),
 }
 
 pub struct PendingFile {
@@ -191,6 +193,14 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
         files.push(PendingFile {
             path: "src/client.rs".into(),
             body: FileBody::Rust(client_tokens),
+        });
+        files.push(PendingFile {
+            path: "src/harness.rs".into(),
+            body: FileBody::Rust(harness::emit_harness(api)),
+        });
+        files.push(PendingFile {
+            path: "contract.json".into(),
+            body: FileBody::Json(serde_json::to_string_pretty(&api.wire).unwrap_or_default()),
         });
     }
     if has_security {

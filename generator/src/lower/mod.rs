@@ -4,6 +4,7 @@
 
 mod cycles;
 mod schema;
+mod wire;
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
@@ -68,6 +69,7 @@ pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
         operations,
         security_schemes,
         examples,
+        wire: wire::wire_contract(document),
     }
 }
 

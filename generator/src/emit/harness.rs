@@ -1,0 +1,71 @@
+//! The `harness` module of a generated crate (features `validate` and `harness`): its wire
+//! contract, the validation layer, and the conformance kit bound to the crate's traits. The
+//! work is done by `contract-runtime`; this is the crate-specific glue.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::server::{tags, trait_name};
+use crate::ir::Api;
+
+pub fn emit_harness(api: &Api) -> TokenStream {
+    let trait_names: Vec<_> = tags(api)
+        .iter()
+        .map(|(tag, _)| format_ident!("{}", trait_name(tag)))
+        .collect();
+    let bound = quote!(#(crate::server::#trait_names)+*);
+    quote! {
+        //! Contract checks: the wire contract this crate was generated with (`contract.json`),
+        //! a tower layer that validates every request and response of [`crate::server::router`]
+        //! against it (feature `validate`), and the conformance kit (feature `harness`).
+
+        use std::sync::OnceLock;
+
+        use contract_runtime::contract::Contract;
+        use contract_runtime::validate::ValidationLayer;
+
+        /// The wire contract: every operation's parameters, bodies, responses and security,
+        /// with schemas in JSON Schema.
+        pub fn contract() -> &'static Contract {
+            static CONTRACT: OnceLock<Contract> = OnceLock::new();
+            CONTRACT.get_or_init(|| {
+                Contract::from_json(include_str!("../contract.json"))
+                    .expect("contract.json is generated together with this crate")
+            })
+        }
+
+        /// A layer that checks every request and response against [`contract`]: apply it to
+        /// [`crate::server::router`] before nesting that under the base path. It refuses
+        /// requests that break the contract; `.report_only()` only reports them.
+        pub fn validation_layer() -> ValidationLayer {
+            ValidationLayer::new(contract())
+        }
+
+        /// The conformance kit for this API, to configure (seed, generated requests per
+        /// operation, base path) before running it.
+        #[cfg(feature = "harness")]
+        pub fn kit() -> contract_runtime::harness::Kit {
+            contract_runtime::harness::Kit::new(contract())
+        }
+
+        /// Drives an implementation through every operation of the contract, in process,
+        /// and reports each way it breaks it. `credentials` holds a secret per security
+        /// scheme the implementation accepts.
+        #[cfg(feature = "harness")]
+        pub async fn check<T: #bound>(
+            api: T,
+            credentials: contract_runtime::harness::Credentials,
+        ) -> contract_runtime::harness::Report {
+            kit().credentials(credentials).check_router(crate::server::router(api)).await
+        }
+
+        /// The same checks against a running server; `base_url` includes the base path.
+        #[cfg(feature = "harness")]
+        pub async fn check_url(
+            base_url: &str,
+            credentials: contract_runtime::harness::Credentials,
+        ) -> contract_runtime::harness::Report {
+            kit().credentials(credentials).check_url(base_url).await
+        }
+    }
+}

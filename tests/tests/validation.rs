@@ -1,0 +1,405 @@
+//! The wire validation layer: what it refuses, what it reports, and how it reads OpenAPI 3.0
+//! schemas (nullable, readOnly, writeOnly, discriminator, formats) as JSON Schema.
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use contract_runtime::contract::{Contract, Direction, RequestView, ResponseView, Violation};
+use contract_runtime::validate::ViolationLog;
+use http_body_util::BodyExt;
+use support::*;
+use tower::ServiceExt;
+
+async fn send(router: axum::Router, request: Request<Body>) -> (StatusCode, serde_json::Value) {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+fn auth_request(body: &str) -> Request<Body> {
+    Request::post("/auth")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// `tokenTimeoutSeconds` has `maximum: 172800`: an `i64` accepts more, the contract does not.
+const TOO_LONG: &str =
+    r#"{"email": "a@example.com", "password": "p", "tokenTimeoutSeconds": 999999}"#;
+
+#[tokio::test]
+async fn enforcing_refuses_what_the_types_would_accept() {
+    let double = Arc::new(Double::default());
+    let router = soracom::router(double.clone()).layer(soracom_api::harness::validation_layer());
+    let (status, body) = send(router, auth_request(TOO_LONG)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["code"], "contract_violation");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("/body/tokenTimeoutSeconds"), "{message}");
+    assert!(message.contains("172800"), "{message}");
+    assert_eq!(double.calls(), 0, "the handler ran");
+}
+
+#[tokio::test]
+async fn enforcing_answers_401_and_415_like_the_router() {
+    let double = Arc::new(Double::default());
+    let router = zrok::router(double.clone()).layer(zrok_api::harness::validation_layer());
+    let request = Request::post("/changePassword")
+        .header(header::CONTENT_TYPE, "application/zrok.v1+json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let (status, body) = send(router.clone(), request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("x-token")
+    );
+
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("hello"))
+        .unwrap();
+    let (status, body) = send(router, request).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
+    assert_eq!(double.calls(), 0, "the handler ran");
+}
+
+#[tokio::test]
+async fn report_only_lets_the_request_through_and_names_the_violation() {
+    let double = Arc::new(Double::default());
+    double.respond(
+        "auth",
+        soracom_api::operations::auth::Response::Unauthorized,
+    );
+    let log = ViolationLog::new();
+    let router = soracom::router(double.clone()).layer(
+        soracom_api::harness::validation_layer()
+            .report_only()
+            .collect_into(&log),
+    );
+    let (status, _) = send(router, auth_request(TOO_LONG)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(double.calls(), 1);
+    let violations = log.take();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].operation, "auth");
+    assert_eq!(violations[0].direction, Direction::Request);
+    assert_eq!(violations[0].pointer, "/body/tokenTimeoutSeconds");
+    assert!(
+        violations[0]
+            .to_string()
+            .starts_with("auth request /body/tokenTimeoutSeconds: ")
+    );
+}
+
+/// A hand-written handler behind the layer: responses the generated router could never send.
+async fn response_violations(
+    status: StatusCode,
+    content_type: &str,
+    body: &'static str,
+) -> Vec<Violation> {
+    let log = ViolationLog::new();
+    let content_type = content_type.to_string();
+    let router = axum::Router::new()
+        .route(
+            "/auth",
+            axum::routing::post(move || async move {
+                axum::response::Response::builder()
+                    .status(status)
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(body))
+                    .unwrap()
+            }),
+        )
+        .layer(
+            soracom_api::harness::validation_layer()
+                .report_only()
+                .collect_into(&log),
+        );
+    let valid = r#"{"email": "a@example.com", "password": "p"}"#;
+    send(router, auth_request(valid)).await;
+    log.take()
+}
+
+#[tokio::test]
+async fn responses_are_checked_too() {
+    let ok = response_violations(
+        StatusCode::OK,
+        "application/json",
+        r#"{"apiKey": "k", "token": "t"}"#,
+    )
+    .await;
+    assert!(ok.is_empty(), "{ok:?}");
+
+    let undocumented = response_violations(StatusCode::CREATED, "application/json", "{}").await;
+    assert_eq!(undocumented.len(), 1);
+    assert_eq!(undocumented[0].pointer, "/status");
+    assert_eq!(undocumented[0].direction, Direction::Response);
+    assert!(
+        undocumented[0]
+            .reason
+            .contains("201 is not documented (documented: 200, 401)"),
+        "{}",
+        undocumented[0].reason
+    );
+
+    let wrong_type =
+        response_violations(StatusCode::OK, "application/json", r#"{"apiKey": 5}"#).await;
+    assert_eq!(wrong_type.len(), 1);
+    assert_eq!(wrong_type[0].pointer, "/body/apiKey");
+
+    let media = response_violations(StatusCode::OK, "text/plain", "token").await;
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0].pointer, "/header/content-type");
+
+    let not_json = response_violations(StatusCode::OK, "application/json", "{").await;
+    assert_eq!(not_json[0].pointer, "/body");
+    assert!(not_json[0].reason.starts_with("not valid JSON"));
+
+    // 401 documents no body.
+    let body = response_violations(StatusCode::UNAUTHORIZED, "application/json", "{}").await;
+    assert_eq!(body[0].pointer, "/body");
+}
+
+/// OpenAPI 3.0 keywords that are not JSON Schema, read the way the spec means them.
+const TRANSLATION: &str = r##"
+openapi: 3.0.3
+info: { title: translation, version: "1" }
+paths:
+  /pets/{id}:
+    put:
+      operationId: putPet
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: integer, format: int32, minimum: 1 } }
+        - { name: tags, in: query, schema: { type: array, items: { type: string, enum: [a, b] } }, explode: false }
+        - { name: X-Trace, in: header, required: true, schema: { type: string, format: uuid } }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Pet' }
+      responses:
+        "200":
+          description: ok
+          headers:
+            X-Rate-Limit: { required: true, schema: { type: integer } }
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Pet' }
+  /shapes:
+    post:
+      operationId: postShape
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Shape' }
+      responses:
+        "204": { description: stored }
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name, secret]
+      properties:
+        id: { type: integer, readOnly: true }
+        name: { type: string, nullable: true }
+        secret: { type: string, writeOnly: true }
+        born: { type: string, format: date-time }
+        photo: { type: string, format: byte }
+        weight: { type: number, minimum: 0, exclusiveMinimum: true }
+    Shape:
+      oneOf:
+        - $ref: '#/components/schemas/Circle'
+        - $ref: '#/components/schemas/Square'
+      discriminator:
+        propertyName: kind
+    Circle:
+      type: object
+      required: [kind, radius]
+      properties: { kind: { type: string }, radius: { type: number } }
+    Square:
+      type: object
+      required: [kind, side]
+      properties: { kind: { type: string }, side: { type: number } }
+"##;
+
+fn translation_contract() -> Contract {
+    let api =
+        contractgen::lower(&contractgen::Source::new("translation.yaml", TRANSLATION)).unwrap();
+    Contract::from_json(&api.wire.to_string()).unwrap()
+}
+
+fn request_violations(
+    contract: &Contract,
+    path: &str,
+    query: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Vec<String> {
+    let mut map = HeaderMap::new();
+    map.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+    for (name, value) in headers {
+        map.insert(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    let method = if path.starts_with("/pets") {
+        "PUT"
+    } else {
+        "POST"
+    };
+    let index = contract.find(method, path).expect("an operation");
+    contract
+        .check_request(
+            index,
+            &RequestView {
+                method,
+                path,
+                query,
+                headers: &map,
+                body: body.as_bytes(),
+            },
+        )
+        .into_iter()
+        .map(|v| v.pointer)
+        .collect()
+}
+
+const TRACE: (&str, &str) = ("x-trace", "3f2a1000-0c1d-4e5f-8a9b-0c1d2e3f4a5b");
+
+#[test]
+fn requests_read_openapi_keywords() {
+    let contract = translation_contract();
+    let check = |path: &str, query: Option<&str>, body: &str| {
+        request_violations(&contract, path, query, &[TRACE], body)
+    };
+    // Valid: readOnly `id` is not required in a request, writeOnly `secret` is; null name.
+    assert_eq!(
+        check(
+            "/pets/7",
+            Some("tags=a,b"),
+            r#"{"name": null, "secret": "s"}"#
+        ),
+        Vec::<String>::new()
+    );
+    // readOnly must not be sent.
+    assert_eq!(
+        check("/pets/7", None, r#"{"id": 1, "name": "n", "secret": "s"}"#),
+        ["/body/id"]
+    );
+    // int32 and minimum on the path, enum items in a non-exploded query array.
+    assert_eq!(
+        check("/pets/0", None, r#"{"name": "n", "secret": "s"}"#),
+        ["/path/id"]
+    );
+    assert_eq!(
+        check("/pets/3000000000", None, r#"{"name": "n", "secret": "s"}"#),
+        ["/path/id"]
+    );
+    assert_eq!(
+        check(
+            "/pets/7",
+            Some("tags=a,c"),
+            r#"{"name": "n", "secret": "s"}"#
+        ),
+        ["/query/tags/1"]
+    );
+    // Formats and exclusive bounds.
+    assert_eq!(
+        check(
+            "/pets/7",
+            None,
+            r#"{"name": "n", "secret": "s", "born": "yesterday", "photo": "%%%", "weight": 0}"#
+        ),
+        ["/body/born", "/body/photo", "/body/weight"]
+    );
+    // A required header, and a format on it.
+    assert_eq!(
+        request_violations(
+            &contract,
+            "/pets/7",
+            None,
+            &[],
+            r#"{"name": "n", "secret": "s"}"#
+        ),
+        ["/header/X-Trace"]
+    );
+    assert_eq!(
+        request_violations(
+            &contract,
+            "/pets/7",
+            None,
+            &[("x-trace", "nope")],
+            r#"{"name": "n", "secret": "s"}"#
+        ),
+        ["/header/X-Trace"]
+    );
+    // The discriminator picks the schema: a circle is checked as a circle only.
+    assert_eq!(
+        check("/shapes", None, r#"{"kind": "Circle", "radius": 1}"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        check("/shapes", None, r#"{"kind": "Circle", "side": 1}"#),
+        ["/body"]
+    );
+    assert_eq!(
+        check("/shapes", None, r#"{"kind": "Triangle"}"#),
+        ["/body/kind"]
+    );
+}
+
+#[test]
+fn responses_read_openapi_keywords() {
+    let contract = translation_contract();
+    let index = contract.find("PUT", "/pets/7").unwrap();
+    let check = |rate: Option<&str>, body: &str| -> Vec<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        if let Some(rate) = rate {
+            headers.insert("x-rate-limit", rate.parse().unwrap());
+        }
+        contract
+            .check_response(
+                index,
+                &ResponseView {
+                    status: 200,
+                    headers: &headers,
+                    body: body.as_bytes(),
+                },
+            )
+            .into_iter()
+            .map(|v| v.pointer)
+            .collect()
+    };
+    // readOnly `id` is required in a response; writeOnly `secret` is not.
+    assert_eq!(
+        check(Some("10"), r#"{"id": 1, "name": "n"}"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(check(Some("10"), r#"{"name": "n"}"#), ["/body"]);
+    // writeOnly must not come back.
+    assert_eq!(
+        check(Some("10"), r#"{"id": 1, "name": "n", "secret": "s"}"#),
+        ["/body/secret"]
+    );
+    // Declared headers: required, and typed.
+    assert_eq!(
+        check(None, r#"{"id": 1, "name": "n"}"#),
+        ["/header/X-Rate-Limit"]
+    );
+    assert_eq!(
+        check(Some("many"), r#"{"id": 1, "name": "n"}"#),
+        ["/header/X-Rate-Limit"]
+    );
+}
