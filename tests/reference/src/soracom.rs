@@ -1,0 +1,278 @@
+//! SORACOM's authentication API for one operator: API key and token by e-mail and password
+//! (root user), by AuthKey id and secret, or by operator id, SAM user name and password; and
+//! password reset by a mailed token, which expires (`404`) after the configured lifetime.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use soracom_api::models::AuthResponse;
+use soracom_api::operations::{auth, issue_password_reset_token, verify_password_reset_token};
+
+use crate::outbox::Mail;
+use crate::passwords::{self, PasswordHash};
+use crate::secrets::{Pending, Secret, SecretDigest, position_of};
+use crate::{Built, Context, Demo, DemoSettings, SetupError, Store, lock};
+
+pub const DEFAULT_OPERATOR_ID: &str = "OP0000000001";
+pub const DEFAULT_AUTH_KEY_ID: &str = "keyId-DemoAuthKey0000000000000000";
+pub const DEFAULT_AUTH_KEY: &str = "secret-DemoAuthKeySecret000000000000000000000000000000";
+/// The documented bounds of `tokenTimeoutSeconds` (SORACOM's minimum is 180 seconds).
+const TOKEN_TIMEOUT: std::ops::RangeInclusive<i64> = 180..=172_800;
+const DEFAULT_TOKEN_TIMEOUT: i64 = 86_400;
+/// Expired reset tokens are remembered this long, to answer "expired" (404) rather than
+/// "invalid" (400).
+const EXPIRED_MEMORY: Duration = Duration::from_secs(24 * 60 * 60);
+
+#[derive(Debug)]
+struct AuthKey {
+    id: String,
+    secret: SecretDigest,
+}
+
+#[derive(Debug)]
+struct SamUser {
+    name: String,
+    password: PasswordHash,
+}
+
+#[derive(Debug)]
+struct State {
+    operator_id: String,
+    email: String,
+    password: PasswordHash,
+    auth_keys: Vec<AuthKey>,
+    sam_users: Vec<SamUser>,
+    resets: Vec<Pending>,
+}
+
+#[derive(Clone)]
+struct Soracom {
+    state: Arc<Mutex<State>>,
+    ctx: Context,
+}
+
+impl fmt::Debug for Soracom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SoracomStore")
+            .field("state", &*lock(&self.state))
+            .finish()
+    }
+}
+
+impl Store for Soracom {
+    fn password_hash(&self, login: &str) -> Option<PasswordHash> {
+        let state = lock(&self.state);
+        state
+            .email
+            .eq_ignore_ascii_case(login)
+            .then(|| state.password.clone())
+    }
+}
+
+pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupError> {
+    let auth_key_id = demo
+        .auth_key_id
+        .unwrap_or_else(|| DEFAULT_AUTH_KEY_ID.to_string());
+    let auth_key = demo
+        .auth_key
+        .unwrap_or_else(|| DEFAULT_AUTH_KEY.to_string());
+    if auth_key_id.is_empty() || auth_key.is_empty() {
+        return Err(SetupError::InvalidOption(
+            "the SORACOM AuthKey id and secret must not be empty".into(),
+        ));
+    }
+    let state = State {
+        operator_id: DEFAULT_OPERATOR_ID.to_string(),
+        email: demo.email.clone(),
+        password: demo.password_hash.clone(),
+        auth_keys: vec![AuthKey {
+            id: auth_key_id.clone(),
+            secret: SecretDigest::of(&auth_key),
+        }],
+        sam_users: vec![SamUser {
+            name: demo.username.clone(),
+            password: demo.password_hash,
+        }],
+        resets: Vec::new(),
+    };
+    let soracom = Soracom {
+        state: Arc::new(Mutex::new(state)),
+        ctx,
+    };
+    Ok(Built {
+        router: soracom_api::server::router(soracom.clone()),
+        demo: Demo {
+            email: demo.email,
+            username: Some(demo.username.clone()),
+            password: demo.password,
+            credentials: Vec::new(),
+            extras: vec![
+                ("operatorId".into(), DEFAULT_OPERATOR_ID.into()),
+                ("authKeyId".into(), auth_key_id),
+                ("authKey".into(), auth_key),
+                ("samUserName".into(), demo.username),
+            ],
+        },
+        store: Arc::new(soracom),
+    })
+}
+
+/// Who a request authenticates as.
+enum Principal {
+    Root,
+    SamUser(String),
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+}
+
+impl Soracom {
+    async fn authenticate(&self, body: &soracom_api::models::AuthRequest) -> Option<Principal> {
+        if let (Some(id), Some(secret)) = (given(&body.auth_key_id), body.auth_key.as_deref()) {
+            let state = lock(&self.state);
+            let key = state.auth_keys.iter().find(|key| key.id == id)?;
+            return key.secret.matches(secret).then_some(Principal::Root);
+        }
+        let password = body.password.clone().filter(|p| !p.is_empty())?;
+        if let Some(email) = given(&body.email) {
+            let stored = {
+                let state = lock(&self.state);
+                state
+                    .email
+                    .eq_ignore_ascii_case(email)
+                    .then(|| state.password.clone())
+            };
+            return passwords::verify_if_found(stored, password)
+                .await
+                .then_some(Principal::Root);
+        }
+        if let (Some(operator_id), Some(user_name)) =
+            (given(&body.operator_id), given(&body.user_name))
+        {
+            let stored = {
+                let state = lock(&self.state);
+                (state.operator_id == operator_id)
+                    .then(|| {
+                        state
+                            .sam_users
+                            .iter()
+                            .find(|user| user.name == user_name)
+                            .map(|user| user.password.clone())
+                    })
+                    .flatten()
+            };
+            return passwords::verify_if_found(stored, password)
+                .await
+                .then(|| Principal::SamUser(user_name.to_string()));
+        }
+        None
+    }
+}
+
+impl soracom_api::server::AuthApi for Soracom {
+    async fn auth(&self, request: auth::Request) -> auth::Response {
+        let body = request.body;
+        let timeout = body.token_timeout_seconds.unwrap_or(DEFAULT_TOKEN_TIMEOUT);
+        // Out of the documented range: refused with the operation's only 4xx.
+        if !TOKEN_TIMEOUT.contains(&timeout) {
+            return auth::Response::Unauthorized;
+        }
+        let Some(principal) = self.authenticate(&body).await else {
+            return auth::Response::Unauthorized;
+        };
+        // The API key and token authenticate the rest of SORACOM's API, which this contract
+        // does not include, so nothing here accepts them and they are not stored.
+        auth::Response::Ok(AuthResponse {
+            api_key: Some(format!("api-{}", self.ctx.tokens.uuid())),
+            operator_id: Some(lock(&self.state).operator_id.clone()),
+            token: Some(self.ctx.tokens.alnum(64)),
+            user_name: match principal {
+                Principal::Root => None,
+                Principal::SamUser(name) => Some(name),
+            },
+        })
+    }
+
+    async fn issue_password_reset_token(
+        &self,
+        request: issue_password_reset_token::Request,
+    ) -> issue_password_reset_token::Response {
+        use issue_password_reset_token::Response;
+        let email = request.body.email.trim().to_string();
+        if !crate::plausible_email(&email) {
+            return Response::BadRequest;
+        }
+        let now = self.ctx.clock.now();
+        let mut state = lock(&self.state);
+        state
+            .resets
+            .retain(|pending| pending.is_live(now.checked_sub(EXPIRED_MEMORY).unwrap_or(now)));
+        // OK whether or not the address is the operator's, so the answer reveals nothing.
+        if !state.email.eq_ignore_ascii_case(&email) {
+            return Response::Ok;
+        }
+        let email = state.email.clone();
+        state.resets.clear();
+        let token = self.ctx.tokens.hex(32);
+        state.resets.push(Pending {
+            email: email.clone(),
+            token: Secret::new(token.clone()),
+            expires: now + self.ctx.token_ttl,
+        });
+        drop(state);
+        self.ctx.outbox.send(Mail {
+            to: email,
+            subject: "SORACOM password reset".into(),
+            body: format!(
+                "Your password reset token is {token}. Send it with your new password to \
+                 /v1/auth/password_reset_token/verify."
+            ),
+            token: Some(token),
+            link: None,
+        });
+        Response::Ok
+    }
+
+    async fn verify_password_reset_token(
+        &self,
+        request: verify_password_reset_token::Request,
+    ) -> verify_password_reset_token::Response {
+        use verify_password_reset_token::Response;
+        let body = request.body;
+        let now = self.ctx.clock.now();
+        let token = body.token.trim().to_string();
+        {
+            let mut state = lock(&self.state);
+            let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
+                return Response::BadRequest;
+            };
+            if !state.resets[index].is_live(now) {
+                state.resets.remove(index);
+                return Response::NotFound;
+            }
+        }
+        // A weak password leaves the token usable for another try.
+        if passwords::check_length(&body.password).is_err() {
+            return Response::BadRequest;
+        }
+        let Ok(hash) = passwords::hash(body.password).await else {
+            return Response::BadRequest;
+        };
+        let mut state = lock(&self.state);
+        let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
+            return Response::BadRequest;
+        };
+        if !state.resets[index].is_live(now) {
+            state.resets.remove(index);
+            return Response::NotFound;
+        }
+        state.resets.remove(index);
+        state.password = hash;
+        Response::Ok
+    }
+}
