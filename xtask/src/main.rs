@@ -1,7 +1,9 @@
 //! `cargo xtask`: the project's front end. `generate` writes `generated/` from `specs/`,
-//! `check` fails when they differ, `corpus` tries the generator on real-world specs.
+//! `check` fails when they differ, `corpus` tries the generator on real-world specs,
+//! `breaking` classifies the changes between two versions of a spec.
 
 mod bench;
+mod breaking;
 mod codegen;
 mod corpus;
 
@@ -64,6 +66,9 @@ enum Command {
         #[arg(long)]
         no_build: bool,
     },
+    /// Classify spec changes (against a git revision, or between two files) as breaking,
+    /// possibly breaking or non-breaking; fails on unacknowledged breaking changes.
+    Breaking(breaking::Args),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +88,8 @@ fn main() -> ExitCode {
             only,
             no_build,
         } => corpus::run(dir, only.as_deref(), !no_build),
+        // Its own exit status: 1 for breaking changes, 2 for unreadable input.
+        Command::Breaking(args) => return breaking::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
