@@ -532,6 +532,19 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
     Ok(value)
 }
 
+/// [`json_body`] for a body whose type is a struct: serde's derived structs also accept a
+/// JSON array (fields by position), which the contract does not allow.
+pub fn json_object_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
+    let first = bytes.iter().find(|byte| !byte.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        let mut rejection =
+            body_rejection("invalid JSON body: expected a JSON object, found an array".into());
+        rejection.code = "invalid_body_shape";
+        return Err(rejection);
+    }
+    json_body(bytes)
+}
+
 /// For operations that document 422 but not 400: well-formed JSON of the wrong shape is
 /// refused with the documented 422; malformed JSON stays a 400.
 pub fn unprocessable_shape(rejection: Rejection) -> Rejection {

@@ -1,11 +1,13 @@
 //! `cargo xtask`: the project's front end. `generate` writes `generated/` from `specs/`,
 //! `check` fails when they differ, `corpus` tries the generator on real-world specs,
-//! `breaking` classifies the changes between two versions of a spec.
+//! `breaking` classifies the changes between two versions of a spec, `serve` runs a reference
+//! implementation.
 
 mod bench;
 mod breaking;
 mod codegen;
 mod corpus;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,6 +71,17 @@ enum Command {
     /// Classify spec changes (against a git revision, or between two files) as breaking,
     /// possibly breaking or non-breaking; fails on unacknowledged breaking changes.
     Breaking(breaking::Args),
+    /// Serve the reference implementation of one API on 127.0.0.1, with a demo account.
+    Serve {
+        /// zrok, kestra, persona, pterodactyl or soracom.
+        api: String,
+        /// Port to listen on (default: any free one; the URL is printed).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Passed on to the server (e.g. --email, --password).
+        #[arg(last = true)]
+        rest: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -90,6 +103,7 @@ fn main() -> ExitCode {
         } => corpus::run(dir, only.as_deref(), !no_build),
         // Its own exit status: 1 for breaking changes, 2 for unreadable input.
         Command::Breaking(args) => return breaking::run(&args),
+        Command::Serve { api, port, rest } => serve::run(&api, port, &rest),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -131,7 +131,7 @@ async fn handle_create_from_invitation<T: AuthApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.create_from_invitation(request).await.into_response())
@@ -193,7 +193,7 @@ async fn handle_reset_password<T: AuthApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.reset_password(request).await.into_response())

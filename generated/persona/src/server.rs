@@ -121,7 +121,7 @@ async fn handle_account_password_forgot_post<T: AccountApi>(
                     &["application/json;charset=utf-8"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.account_password_forgot_post(request).await.into_response())
@@ -142,7 +142,7 @@ async fn handle_account_password_reset_post<T: AccountApi>(
                     &["application/json;charset=utf-8"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.account_password_reset_post(request).await.into_response())

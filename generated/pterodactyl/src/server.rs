@@ -345,7 +345,7 @@ async fn handle_create_api_key<T: AccountAccountApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.create_api_key(credentials, request).await.into_response())
@@ -367,7 +367,7 @@ async fn handle_update_email<T: AccountAccountApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.update_email(credentials, request).await.into_response())
@@ -389,7 +389,7 @@ async fn handle_update_password<T: AccountAccountApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.update_password(credentials, request).await.into_response())
@@ -421,7 +421,7 @@ async fn handle_enable_two_factor<T: AccountAccountApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.enable_two_factor(credentials, request).await.into_response())
@@ -443,7 +443,7 @@ async fn handle_disable_two_factor<T: AccountAccountApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.disable_two_factor(credentials, request).await.into_response())

@@ -92,7 +92,7 @@ async fn handle_auth<T: AuthApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.auth(request).await.into_response())
@@ -113,7 +113,7 @@ async fn handle_issue_password_reset_token<T: AuthApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.issue_password_reset_token(request).await.into_response())
@@ -134,7 +134,7 @@ async fn handle_verify_password_reset_token<T: AuthApi>(
                     &["application/json"],
                 )
                 .await?;
-            rt::json_body(&bytes)?
+            rt::json_object_body(&bytes)?
         },
     };
     Ok(shared.api.verify_password_reset_token(request).await.into_response())

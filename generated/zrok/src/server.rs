@@ -117,7 +117,7 @@ async fn handle_change_password<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.change_password(credentials, request).await.into_response())
@@ -137,7 +137,7 @@ async fn handle_invite<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.invite(request).await.into_response())
@@ -157,7 +157,7 @@ async fn handle_login<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.login(request).await.into_response())
@@ -180,7 +180,7 @@ async fn handle_regenerate_account_token<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.regenerate_account_token(credentials, request).await.into_response())
@@ -200,7 +200,9 @@ async fn handle_register<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes).map_err(rt::unprocessable_shape))
+            .map(|(_, bytes)| {
+                rt::json_object_body(&bytes).map_err(rt::unprocessable_shape)
+            })
             .transpose()?,
     };
     Ok(shared.api.register(request).await.into_response())
@@ -220,7 +222,9 @@ async fn handle_reset_password<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes).map_err(rt::unprocessable_shape))
+            .map(|(_, bytes)| {
+                rt::json_object_body(&bytes).map_err(rt::unprocessable_shape)
+            })
             .transpose()?,
     };
     Ok(shared.api.reset_password(request).await.into_response())
@@ -240,7 +244,7 @@ async fn handle_reset_password_request<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.reset_password_request(request).await.into_response())
@@ -260,7 +264,7 @@ async fn handle_verify<T: AccountApi>(
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| rt::json_body(&bytes))
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.verify(request).await.into_response())

@@ -13,6 +13,7 @@ use crate::emit::operations::operation_docs;
 use crate::emit::shapes::{self, BodyShape, CredentialShape, RequestFieldKind};
 use crate::ir::{
     Api, Content, MediaKind, Method, Operation, ParameterLocation, SecuritySchemeKind, StatusCode,
+    TypeKind, TypeRef,
 };
 use crate::names;
 use crate::resolve::route_path;
@@ -326,12 +327,13 @@ fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStrea
     }
 }
 
-fn decode_content(content: &Content, shape_status: ShapeStatus) -> TokenStream {
+fn decode_content(api: &Api, content: &Content, shape_status: ShapeStatus) -> TokenStream {
+    let json = json_decoder(api, content);
     match content.kind {
         MediaKind::Json if shape_status == ShapeStatus::Unprocessable => {
-            quote!(rt::json_body(&bytes).map_err(rt::unprocessable_shape)?)
+            quote!(#json(&bytes).map_err(rt::unprocessable_shape)?)
         }
-        MediaKind::Json => quote!(rt::json_body(&bytes)?),
+        MediaKind::Json => quote!(#json(&bytes)?),
         MediaKind::Form => quote!(rt::form_body(&bytes)?),
         MediaKind::Text => quote!(rt::text_body(&bytes)?),
         MediaKind::Multipart | MediaKind::Binary => quote!(bytes.to_vec()),
@@ -339,19 +341,30 @@ fn decode_content(content: &Content, shape_status: ShapeStatus) -> TokenStream {
 }
 
 /// The decoded body as a `Result`, for the optional case (`Option::map` + `transpose`).
-fn decode_content_result(content: &Content, shape_status: ShapeStatus) -> TokenStream {
+fn decode_content_result(api: &Api, content: &Content, shape_status: ShapeStatus) -> TokenStream {
+    let json = json_decoder(api, content);
     match content.kind {
         MediaKind::Json if shape_status == ShapeStatus::Unprocessable => {
-            quote!(rt::json_body(&bytes).map_err(rt::unprocessable_shape))
+            quote!(#json(&bytes).map_err(rt::unprocessable_shape))
         }
-        MediaKind::Json => quote!(rt::json_body(&bytes)),
+        MediaKind::Json => quote!(#json(&bytes)),
         MediaKind::Form => quote!(rt::form_body(&bytes)),
         MediaKind::Text => quote!(rt::text_body(&bytes)),
         MediaKind::Multipart | MediaKind::Binary => quote!(Ok::<_, rt::Rejection>(bytes.to_vec())),
     }
 }
 
-/// Which status a well-formed body of the wrong shape gets.
+/// serde's derived structs also accept a JSON array (fields by position); an object body
+/// must be an object on the wire, so struct bodies are decoded by a helper that says so.
+fn json_decoder(api: &Api, content: &Content) -> TokenStream {
+    match &content.ty {
+        Some(TypeRef::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct(_)) => {
+            quote!(rt::json_object_body)
+        }
+        _ => quote!(rt::json_body),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ShapeStatus {
     BadRequest,
@@ -359,7 +372,7 @@ enum ShapeStatus {
     Unprocessable,
 }
 
-fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
+fn body_extraction(api: &Api, operation: &Operation, shape: &BodyShape) -> TokenStream {
     let documents = |code: u16| {
         operation
             .responses
@@ -385,8 +398,8 @@ fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
     };
     let (decode, decode_result) = match &shape.enum_name {
         None => (
-            decode_content(&shape.variants[0].1, shape_status),
-            decode_content_result(&shape.variants[0].1, shape_status),
+            decode_content(api, &shape.variants[0].1, shape_status),
+            decode_content_result(api, &shape.variants[0].1, shape_status),
         ),
         Some(name) => {
             let last = shape.variants.len() - 1;
@@ -395,7 +408,7 @@ fn body_extraction(operation: &Operation, shape: &BodyShape) -> TokenStream {
                 .iter()
                 .enumerate()
                 .map(|(index, (variant, content))| {
-                    let decode = decode_content(content, shape_status);
+                    let decode = decode_content(api, content, shape_status);
                     if index == last {
                         quote!(_ => crate::operations::#module::#name::#variant(#decode),)
                     } else {
@@ -472,7 +485,7 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
                     quote!(#found?)
                 }
             }
-            RequestFieldKind::Body(shape) => body_extraction(operation, shape),
+            RequestFieldKind::Body(shape) => body_extraction(api, operation, shape),
         };
         quote!(#name: #value,)
     });

@@ -337,12 +337,23 @@ pub fn serve(api: Api, options: DemoOptions) -> Result<Served, SetupError> {
         Api::Pterodactyl => pterodactyl::build(ctx.clone(), settings),
         Api::Soracom => soracom::build(ctx.clone(), settings),
     }?;
+    // Behind the contract's validation layer, as a production service would be: requests
+    // that break the contract in ways the types cannot see (bounds, formats, lengths) are
+    // refused before a handler runs.
+    let validation = match api {
+        Api::Zrok => zrok_api::harness::validation_layer(),
+        Api::Kestra => kestra_api::harness::validation_layer(),
+        Api::Persona => persona_api::harness::validation_layer(),
+        Api::Pterodactyl => pterodactyl_api::harness::validation_layer(),
+        Api::Soracom => soracom_api::harness::validation_layer(),
+    };
+    let router = built.router.layer(validation);
     let base_path = api.base_path();
     let router = if base_path.is_empty() {
-        built.router
+        router
     } else {
         axum::Router::new()
-            .nest(base_path, built.router)
+            .nest(base_path, router)
             .fallback(contract_runtime::server::not_found)
     };
     Ok(Served {
