@@ -382,6 +382,28 @@ impl Contract {
         found.into_vec()
     }
 
+    /// Whether `value` fits the schema of response `position`'s media type `media` of
+    /// operation `index`.
+    pub(crate) fn fits_response(
+        &self,
+        index: usize,
+        position: usize,
+        media: usize,
+        value: &Value,
+    ) -> bool {
+        let Some(schema) = self
+            .operations()
+            .get(index)
+            .and_then(|operation| operation.responses.get(position))
+            .and_then(|response| response.content.get(media))
+            .map(|media| &media.schema)
+        else {
+            return false;
+        };
+        self.validator(Slot::ResponseBody(index, position, media), schema)
+            .is_ok_and(|validator| validator.is_valid(value))
+    }
+
     fn credentials_present(&self, operation: &Operation, request: &RequestView<'_>) -> bool {
         if operation.security.is_empty() {
             return true;

@@ -21,6 +21,8 @@ pub mod harness;
 pub mod server;
 #[cfg(feature = "validate")]
 pub mod validate;
+#[cfg(feature = "validate")]
+mod values;
 
 pub use params::Style;
 

@@ -10,7 +10,10 @@
 //!
 //! In [`Mode::Enforce`] (the default) a request that breaks the contract never reaches the
 //! router: missing credentials get 401, an undocumented media type 415, anything else 400,
-//! each with the JSON error shape of [`Rejection`]. In [`Mode::Report`] everything passes
+//! each with the JSON error shape of [`crate::server::Rejection`]. With
+//! [`ValidationLayer::documented_refusals`], a refusal uses a status and body the operation
+//! documents instead, so that every answer is one the contract describes. In
+//! [`Mode::Report`] everything passes
 //! and violations are only reported, which suits production. Response violations are always
 //! only reported: replacing a response would hide what the implementation did.
 //!
@@ -26,9 +29,9 @@ use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
+use serde_json::Value;
 
 use crate::contract::{Contract, RequestView, ResponseView, Violation};
-use crate::server::Rejection;
 
 /// What the layer does with a request that breaks the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -84,6 +87,7 @@ pub struct ValidationLayer {
     reporter: Reporter,
     base_path: String,
     body_limit: usize,
+    documented_refusals: bool,
 }
 
 impl std::fmt::Debug for ValidationLayer {
@@ -93,6 +97,7 @@ impl std::fmt::Debug for ValidationLayer {
             .field("mode", &self.mode)
             .field("base_path", &self.base_path)
             .field("body_limit", &self.body_limit)
+            .field("documented_refusals", &self.documented_refusals)
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +118,7 @@ impl ValidationLayer {
             }),
             base_path: String::new(),
             body_limit: crate::server::ServerConfig::default().body_limit,
+            documented_refusals: false,
         }
     }
 
@@ -141,6 +147,17 @@ impl ValidationLayer {
     /// A prefix to strip from request paths, when the layer wraps the router after nesting.
     pub fn base_path(mut self, base_path: impl Into<String>) -> Self {
         self.base_path = base_path.into().trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Refuses with a status and body the operation documents, where the plain refusal's
+    /// status (400, 401, 415) is not documented: the nearest documented client error, else a
+    /// `4XX` or `default` response, else the operation's first documented 4xx. For services
+    /// whose every answer must be in the contract (checked by tools such as schemathesis),
+    /// at the price of statuses that can fit the fault less well (a malformed login may get
+    /// the login's documented 401).
+    pub fn documented_refusals(mut self) -> Self {
+        self.documented_refusals = true;
         self
     }
 
@@ -191,12 +208,13 @@ where
         Box::pin(async move {
             let (parts, body) = request.into_parts();
             let Ok(body) = collect(body, layer.body_limit).await else {
-                return Ok(Rejection::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    format!("the request body exceeds {} bytes", layer.body_limit),
-                )
-                .into_response());
+                return Ok(Refusal {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    code: "body_too_large".into(),
+                    message: format!("the request body exceeds {} bytes", layer.body_limit),
+                    challenge: None,
+                }
+                .plain());
             };
             let path = parts.uri.path();
             let path = path.strip_prefix(&layer.base_path).unwrap_or(path);
@@ -219,7 +237,12 @@ where
                     .for_each(|violation| (layer.reporter)(violation));
                 request_broken = !violations.is_empty();
                 if request_broken && layer.mode == Mode::Enforce {
-                    return Ok(refusal(&violations).into_response());
+                    let refusal = refusal(&violations);
+                    return Ok(if layer.documented_refusals {
+                        documented_refusal(&layer.contract, index, refusal)
+                    } else {
+                        refusal.plain()
+                    });
                 }
             }
             let response = inner
@@ -241,9 +264,19 @@ where
                     Bytes::new()
                 }
             };
+            let status = parts.status.as_u16();
+            // The router refused what the contract allows but its types do not (`1.0` for
+            // an integer, say): shaped like the layer's own refusals when asked to.
+            if layer.documented_refusals
+                && parts.status.is_client_error()
+                && crate::contract::documented_response(&layer.contract.operations()[index], status)
+                    .is_none()
+                && let Some(refusal) = Refusal::read(parts.status, &body)
+            {
+                return Ok(documented_refusal(&layer.contract, index, refusal));
+            }
             // A request that broke the contract may rightly get an undocumented 4xx (the
             // router's own refusal); everything else about the response is still checked.
-            let status = parts.status.as_u16();
             let excused = request_broken && (400..500).contains(&status);
             if !excused {
                 let violations = layer.contract.check_response(
@@ -271,25 +304,193 @@ async fn collect(body: Body, limit: usize) -> Result<Bytes, ()> {
         .map_err(|_| ())
 }
 
-/// The answer to a request that breaks the contract, in the routers' error shape.
-fn refusal(violations: &[Violation]) -> Rejection {
+/// A refusal before it is shaped: the layer's own, or one the router gave.
+struct Refusal {
+    status: StatusCode,
+    code: String,
+    message: String,
+    challenge: Option<&'static str>,
+}
+
+impl Refusal {
+    fn plain(self) -> Response {
+        let body = serde_json::json!({
+            "error": { "status": self.status.as_u16(), "code": self.code, "message": self.message },
+        });
+        let mut response = json_response(self.status, "application/json", body.to_string());
+        if let Some(challenge) = self.challenge {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static(challenge),
+            );
+        }
+        response
+    }
+
+    /// A router's refusal, read back from its error shape (`None` for any other body).
+    fn read(status: StatusCode, body: &[u8]) -> Option<Self> {
+        let json: Value = serde_json::from_slice(body).ok()?;
+        let error = json.get("error")?;
+        Some(Self {
+            status,
+            code: error.get("code")?.as_str()?.to_string(),
+            message: error.get("message")?.as_str()?.to_string(),
+            challenge: None,
+        })
+    }
+}
+
+/// The refusal a router would give: 401 for missing credentials, 415 for an undocumented
+/// media type, 400 for the rest, in the routers' error shape.
+fn refusal(violations: &[Violation]) -> Refusal {
     let message = violations
         .iter()
         .map(|violation| format!("{}: {}", violation.pointer, violation.reason))
         .collect::<Vec<_>>()
         .join("; ");
-    if violations.iter().any(|v| v.pointer == "/credentials") {
-        Rejection::new(StatusCode::UNAUTHORIZED, "missing_credentials", message)
+    let (status, code, challenge) = if violations.iter().any(|v| v.pointer == "/credentials") {
+        (StatusCode::UNAUTHORIZED, "missing_credentials", None)
     } else if violations
         .iter()
         .any(|v| v.pointer == "/header/content-type" && v.reason.contains("not documented"))
     {
-        Rejection::new(
+        (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            message,
+            None,
         )
     } else {
-        Rejection::new(StatusCode::BAD_REQUEST, "contract_violation", message)
+        (StatusCode::BAD_REQUEST, "contract_violation", None)
+    };
+    Refusal {
+        status,
+        code: code.to_string(),
+        message,
+        challenge,
     }
+}
+
+/// The refusal as the operation documents it ([`ValidationLayer::documented_refusals`]): the
+/// refusal's own status where documented, else the nearest documented client error
+/// (401 → 403; 415 → 400 → 422; 400 → 422), else a `4XX` or `default` response, else the
+/// operation's first documented 4xx. Its body is the error shape when the documented body
+/// allows it, else the message as a JSON string, else a value built from the documented
+/// schema; no body where none is documented. An operation that documents no client error at
+/// all gets the plain refusal.
+fn documented_refusal(contract: &Contract, index: usize, refusal: Refusal) -> Response {
+    let Some(operation) = contract.operations().get(index) else {
+        return refusal.plain();
+    };
+    let preferred: &[u16] = match refusal.status.as_u16() {
+        401 => &[401, 403],
+        415 => &[415, 400, 422],
+        _ => &[400, 422],
+    };
+    let position_of = |status: &str| {
+        operation
+            .responses
+            .iter()
+            .position(|response| response.status.eq_ignore_ascii_case(status))
+    };
+    let own = refusal.status.as_u16();
+    let chosen = preferred
+        .iter()
+        .find_map(|code| position_of(&code.to_string()).map(|position| (position, *code)))
+        .or_else(|| position_of("4XX").map(|position| (position, own)))
+        .or_else(|| position_of("default").map(|position| (position, own)))
+        .or_else(|| {
+            operation
+                .responses
+                .iter()
+                .enumerate()
+                .filter_map(|(position, response)| {
+                    let code: u16 = response.status.parse().ok()?;
+                    (400..500).contains(&code).then_some((position, code))
+                })
+                .min_by_key(|(_, code)| *code)
+        });
+    let Some((position, code)) = chosen else {
+        return refusal.plain();
+    };
+    let status = StatusCode::from_u16(code).unwrap_or(refusal.status);
+    let content = &operation.responses[position].content;
+    if content.is_empty() {
+        let mut response = status.into_response();
+        if let Some(challenge) = refusal.challenge.filter(|_| code == 401) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static(challenge),
+            );
+        }
+        return response;
+    }
+    let error_shape = serde_json::json!({
+        "error": { "status": code, "code": refusal.code, "message": refusal.message },
+    });
+    for (media, spec) in content.iter().enumerate() {
+        let essence = crate::essence(&spec.media_type).to_ascii_lowercase();
+        if essence.starts_with("text/") {
+            return json_response(status, &spec.media_type, refusal.message);
+        }
+        if !crate::contract::is_json(&essence) {
+            continue;
+        }
+        let mut sample = crate::values::sample(
+            &spec.schema,
+            contract.definitions(),
+            &mut crate::values::Rng::new(1),
+        );
+        let generated = sample.clone();
+        fill_error_fields(&mut sample, &refusal);
+        let candidates = [
+            error_shape.clone(),
+            Value::String(refusal.message.clone()),
+            sample,
+            generated,
+        ];
+        if let Some(body) = candidates
+            .into_iter()
+            .find(|candidate| contract.fits_response(index, position, media, candidate))
+        {
+            return json_response(status, &spec.media_type, body.to_string());
+        }
+    }
+    Refusal { status, ..refusal }.plain()
+}
+
+/// Puts the refusal's message and code into the string fields of a documented error shape
+/// that are named for them (`message`, `detail`, `code`, ...), so the body says what went
+/// wrong; a field whose schema refuses the text keeps its generated value (the caller checks).
+fn fill_error_fields(value: &mut Value, refusal: &Refusal) {
+    match value {
+        Value::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                match (key.to_ascii_lowercase().as_str(), &*field) {
+                    (
+                        "message" | "detail" | "error" | "description" | "title" | "reason",
+                        Value::String(_),
+                    ) => {
+                        *field = Value::String(refusal.message.clone());
+                    }
+                    ("code", Value::String(_)) => *field = Value::String(refusal.code.clone()),
+                    _ => fill_error_fields(field, refusal),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| fill_error_fields(item, refusal)),
+        _ => {}
+    }
+}
+
+/// A response with a body already serialised for `media_type`.
+fn json_response(status: StatusCode, media_type: &str, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    if let Ok(value) = axum::http::HeaderValue::try_from(media_type) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_TYPE, value);
+    }
+    response
 }

@@ -403,3 +403,42 @@ fn responses_read_openapi_keywords() {
         ["/header/X-Rate-Limit"]
     );
 }
+
+#[tokio::test]
+async fn documented_refusals_use_a_status_and_body_the_operation_documents() {
+    // SORACOM's /auth documents 200 and 401 only: its refusal is the 401, without a body
+    // because the 401 documents none.
+    let double = Arc::new(Double::default());
+    let router = soracom::router(double.clone())
+        .layer(soracom_api::harness::validation_layer().documented_refusals());
+    let response = router.oneshot(auth_request(TOO_LONG)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .is_empty()
+    );
+
+    // Pterodactyl's updateEmail documents 400 with its ErrorResponse: the refusal fits it
+    // and carries the message.
+    let router = pterodactyl::router(double.clone())
+        .layer(pterodactyl_api::harness::validation_layer().documented_refusals());
+    let request = Request::put("/account/email")
+        .header(header::AUTHORIZATION, "Bearer token")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"email": 5, "password": "p"}"#))
+        .unwrap();
+    let (status, body) = send(router, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["errors"][0]["code"], "contract_violation", "{body}");
+    let detail = body["errors"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("/body/email: 5 is not of type"),
+        "{detail}"
+    );
+    assert_eq!(double.calls(), 0, "the handler ran");
+}

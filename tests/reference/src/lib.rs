@@ -339,7 +339,8 @@ pub fn serve(api: Api, options: DemoOptions) -> Result<Served, SetupError> {
     }?;
     // Behind the contract's validation layer, as a production service would be: requests
     // that break the contract in ways the types cannot see (bounds, formats, lengths) are
-    // refused before a handler runs.
+    // refused before a handler runs, with a status and body the operation documents, so
+    // that every answer is one the contract describes.
     let validation = match api {
         Api::Zrok => zrok_api::harness::validation_layer(),
         Api::Kestra => kestra_api::harness::validation_layer(),
@@ -347,7 +348,7 @@ pub fn serve(api: Api, options: DemoOptions) -> Result<Served, SetupError> {
         Api::Pterodactyl => pterodactyl_api::harness::validation_layer(),
         Api::Soracom => soracom_api::harness::validation_layer(),
     };
-    let router = built.router.layer(validation);
+    let router = built.router.layer(validation.documented_refusals());
     let base_path = api.base_path();
     let router = if base_path.is_empty() {
         router

@@ -1,9 +1,10 @@
-//! Values that fit a JSON Schema (and a few that do not), for the conformance kit's
-//! requests. Deterministic: the same seed gives the same values.
+//! Values that fit a JSON Schema (and a few that do not): the conformance kit's requests,
+//! and the validation layer's refusals where the contract documents an error body.
+//! Deterministic: the same seed gives the same values.
 
 use serde_json::{Map, Value, json};
 
-use crate::contract::{def_key, resolve, schema_type};
+use crate::contract::{def_key, schema_type};
 
 /// A small deterministic generator (xorshift64*): the kit must give the same requests on
 /// every run, so a report can be compared with the last one.
@@ -316,6 +317,7 @@ fn number(schema: &Value, rng: &mut Rng) -> Value {
     serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
+#[cfg(feature = "harness")]
 /// Bodies that are still JSON but should not fit `schema`: the kit keeps those its
 /// validator rejects.
 pub(crate) fn wrong_shapes(schema: &Value, defs: &Map<String, Value>, valid: &Value) -> Vec<Value> {
@@ -325,7 +327,7 @@ pub(crate) fn wrong_shapes(schema: &Value, defs: &Map<String, Value>, valid: &Va
         json!(12345),
         json!({}),
     ];
-    let resolved = resolve(schema, defs);
+    let resolved = crate::contract::resolve(schema, defs);
     if let (Value::Object(object), Some(Value::Array(required))) = (valid, resolved.get("required"))
     {
         if let Some(name) = required.first().and_then(Value::as_str) {

@@ -4,14 +4,13 @@
 //! For each operation the kit sends schema-valid requests (the spec's examples first, then
 //! generated values) and checks that the status is documented, that the media type, body and
 //! declared headers match, and that no 5xx comes back; it sends the request again without
-//! credentials when the operation is secured and expects 401 or 403; and it sends invalid
+//! credentials when the operation is secured and expects a refusal (401 or 403 where the
+//! operation documents one, any 4xx where it documents neither); and it sends invalid
 //! input (malformed and wrong-shaped bodies, undocumented media types, missing or mistyped
 //! parameters) and expects a 4xx. The target is a router in process
 //! ([`Kit::check_router`]) or a server at a URL ([`Kit::check_url`]).
 //!
 //! A generated crate with feature `harness` wraps this in `harness::check(api, credentials)`.
-
-mod values;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,7 +24,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use crate::contract::{Contract, Operation, Parameter, RequestView, ResponseView, Violation};
-use values::Rng;
+use crate::values::{self, Rng};
 
 /// Characters escaped in a path segment value (RFC 3986 `pchar` allows the rest).
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -262,7 +261,9 @@ impl Kit {
             }
         }
 
-        // A secured operation refuses a request without credentials.
+        // A secured operation refuses a request without credentials: with 401 or 403 where
+        // the operation documents one of them, else (the contract leaves no better status)
+        // with any client error.
         let secured = !operation.security.is_empty()
             && operation
                 .security
@@ -272,17 +273,41 @@ impl Kit {
             let mut plan = plan.clone();
             plan.credentials.clear();
             plan.label = format!("{} without credentials", plan.label);
-            if let Some(received) = self.send(target, &plan, report).await
-                && received.status != 401
-                && received.status != 403
-            {
-                report.findings.push(Finding {
-                    operation: operation.id.clone(),
-                    request: plan.describe(),
-                    expected: "401 or 403: the operation is secured and no credentials were sent"
-                        .into(),
-                    actual: received.summary(),
-                });
+            let documented: Vec<u16> = [401, 403]
+                .into_iter()
+                .filter(|code| {
+                    operation
+                        .responses
+                        .iter()
+                        .any(|response| response.status == code.to_string())
+                })
+                .collect();
+            if let Some(received) = self.send(target, &plan, report).await {
+                let refused = if documented.is_empty() {
+                    (400..500).contains(&received.status)
+                } else {
+                    documented.contains(&received.status)
+                };
+                if !refused {
+                    let expected = if documented.is_empty() {
+                        "a 4xx: the operation is secured and no credentials were sent".to_string()
+                    } else {
+                        format!(
+                            "{}: the operation is secured and no credentials were sent",
+                            documented
+                                .iter()
+                                .map(u16::to_string)
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        )
+                    };
+                    report.findings.push(Finding {
+                        operation: operation.id.clone(),
+                        request: plan.describe(),
+                        expected,
+                        actual: received.summary(),
+                    });
+                }
             }
         }
 
