@@ -1,19 +1,22 @@
 //! Format: pending files become text. Rust goes through `syn` and `prettyplease`, which also
 //! proves the emitted code parses; every file gets the preamble naming its command.
 //!
-//! Parsing is the cost (about 4 µs a line; printing is a quarter of that), so a file's
-//! top-level items are cut into a fixed number of chunks that are parsed and printed on all
-//! cores. The cut does not depend on the core count, so the output is the same everywhere.
+//! Building and formatting the items of a large spec is most of the generator's time, so the
+//! items of every [`ItemsFile`](crate::emit::ItemsFile) are cut into a fixed number of chunks,
+//! and worker threads (one per core) each build a chunk's tokens, parse them (`syn::parse2`,
+//! no text in between) and print them. The cut does not depend on the core count, so the
+//! output is the same everywhere.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 
 use crate::emit::{FileBody, PendingFile, Settings, preamble_text};
 
 /// Chunks per file: enough to keep any likely number of cores busy, few enough that small
-/// files stay one chunk in effect (empty chunks are skipped).
+/// files stay one chunk in effect.
 const CHUNKS: usize = 16;
 
 /// A finished file of the generated crate.
@@ -24,82 +27,120 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// Where the format stage's time went: the worker threads also build the items they format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FormatTimings {
+    /// Wall time of the whole stage.
+    pub wall: Duration,
+    /// Thread time spent building items (the rest was parsing and printing).
+    pub building: Duration,
+    /// Thread time spent parsing and printing.
+    pub printing: Duration,
+}
+
+/// A chunk of an [`ItemsFile`]'s items: what one worker builds and formats at a time.
+struct Chunk<'f, 'a> {
+    item: &'f (dyn Fn(usize) -> TokenStream + Sync + 'a),
+    items: std::ops::Range<usize>,
+}
+
+/// A file on its way: finished text, or a printed head waiting for its chunks.
+enum Partial {
+    Done(String),
+    Items {
+        head: String,
+        chunks: std::ops::Range<usize>,
+    },
+}
+
 /// Formats every file; a Rust file that does not parse is a generator bug, reported with the
-/// parser's message instead of a panic.
-pub fn format(files: Vec<PendingFile>, settings: &Settings) -> Result<Vec<GeneratedFile>, String> {
+/// parser's message instead of a panic. The chunks of every [`ItemsFile`] share one pool of
+/// workers, so no core waits for a file's last chunk.
+pub fn format(
+    files: Vec<PendingFile<'_>>,
+    settings: &Settings,
+) -> Result<(Vec<GeneratedFile>, FormatTimings), String> {
+    let started = Instant::now();
     let rust_preamble = format!("// {}\n\n", preamble_text(settings));
-    files
-        .into_iter()
-        .map(|file| {
-            let contents = match file.body {
-                FileBody::Rust(tokens) => {
-                    let chunks = chunk_items(tokens);
-                    let printed = print_chunks(&chunks)
-                        .map_err(|err| format!("generated {} does not parse: {err}", file.path))?;
-                    format!("{rust_preamble}{}", space_items(&printed))
-                }
-                FileBody::RustText(text) => {
-                    let parsed: syn::File = syn::parse_file(&text)
-                        .map_err(|err| format!("generated {} does not parse: {err}", file.path))?;
-                    format!(
-                        "{rust_preamble}{}",
-                        space_items(&prettyplease::unparse(&parsed))
-                    )
-                }
-                FileBody::Toml(text) | FileBody::Markdown(text) | FileBody::Json(text) => {
-                    let mut text = text.trim_end().to_string();
-                    text.push('\n');
-                    text
-                }
-            };
-            Ok(GeneratedFile {
-                path: file.path,
-                contents,
-            })
-        })
-        .collect()
-}
-
-/// Cuts a file's tokens at top-level item boundaries (after a `;`, or after a `{ ... }` body
-/// not followed by `;`) into at most [`CHUNKS`] runs of whole items, as source text.
-fn chunk_items(tokens: TokenStream) -> Vec<String> {
-    let mut items: Vec<Vec<TokenTree>> = Vec::new();
-    let mut current: Vec<TokenTree> = Vec::new();
-    let mut trees = tokens.into_iter().peekable();
-    while let Some(tree) = trees.next() {
-        let ends_item = match &tree {
-            TokenTree::Punct(punct) => punct.as_char() == ';',
-            TokenTree::Group(group) => {
-                group.delimiter() == Delimiter::Brace
-                    && !matches!(trees.peek(), Some(TokenTree::Punct(next)) if next.as_char() == ';')
+    let mut timings = FormatTimings::default();
+    let mut partials = Vec::with_capacity(files.len());
+    let mut chunks: Vec<Chunk<'_, '_>> = Vec::new();
+    let not_parsing =
+        |path: &str, err: syn::Error| format!("generated {path} does not parse: {err}");
+    for file in &files {
+        let partial = match &file.body {
+            FileBody::Rust(tokens) => {
+                let printed = print(tokens.clone()).map_err(|err| not_parsing(&file.path, err))?;
+                Partial::Done(format!("{rust_preamble}{}", space_items(&printed)))
             }
-            _ => false,
+            FileBody::Items(items) => {
+                let head_started = Instant::now();
+                let head = print(items.head.clone()).map_err(|err| not_parsing(&file.path, err))?;
+                timings.printing += head_started.elapsed();
+                let per_chunk = items.count.div_ceil(CHUNKS).max(1);
+                let first = chunks.len();
+                for start in (0..items.count).step_by(per_chunk) {
+                    chunks.push(Chunk {
+                        item: items.item.as_ref(),
+                        items: start..(start + per_chunk).min(items.count),
+                    });
+                }
+                Partial::Items {
+                    head,
+                    chunks: first..chunks.len(),
+                }
+            }
+            FileBody::RustText(text) => {
+                let parsed: syn::File =
+                    syn::parse_file(text).map_err(|err| not_parsing(&file.path, err))?;
+                Partial::Done(format!(
+                    "{rust_preamble}{}",
+                    space_items(&prettyplease::unparse(&parsed))
+                ))
+            }
+            FileBody::Toml(text) | FileBody::Markdown(text) | FileBody::Json(text) => {
+                let mut text = text.trim_end().to_string();
+                text.push('\n');
+                Partial::Done(text)
+            }
         };
-        current.push(tree);
-        if ends_item {
-            items.push(std::mem::take(&mut current));
-        }
+        partials.push(partial);
     }
-    if !current.is_empty() {
-        items.push(current);
+    let mut printed = print_chunks(&chunks, &mut timings).into_iter();
+    let mut out = Vec::with_capacity(files.len());
+    for (file, partial) in files.iter().zip(partials) {
+        let contents = match partial {
+            Partial::Done(text) => text,
+            Partial::Items { mut head, chunks } => {
+                for _ in chunks {
+                    match printed.next() {
+                        Some(Ok(text)) => head.push_str(&text),
+                        Some(Err(err)) => return Err(not_parsing(&file.path, err)),
+                        None => return Err(format!("{}: a chunk was not formatted", file.path)),
+                    }
+                }
+                format!("{rust_preamble}{}", space_items(&head))
+            }
+        };
+        out.push(GeneratedFile {
+            path: file.path.clone(),
+            contents,
+        });
     }
-    let per_chunk = items.len().div_ceil(CHUNKS).max(1);
-    items
-        .chunks(per_chunk)
-        .map(|chunk| {
-            chunk
-                .iter()
-                .flatten()
-                .cloned()
-                .collect::<TokenStream>()
-                .to_string()
-        })
-        .collect()
+    timings.wall = started.elapsed();
+    Ok((out, timings))
 }
 
-/// Parses and prints each chunk, on as many threads as there are cores, and joins the
-/// results in chunk order.
-fn print_chunks(chunks: &[String]) -> Result<String, syn::Error> {
+fn print(tokens: TokenStream) -> Result<String, syn::Error> {
+    syn::parse2::<syn::File>(tokens).map(|file| prettyplease::unparse(&file))
+}
+
+/// Builds and prints every chunk on as many threads as there are cores; results in chunk
+/// order.
+fn print_chunks(
+    chunks: &[Chunk<'_, '_>],
+    timings: &mut FormatTimings,
+) -> Vec<Result<String, syn::Error>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(chunks.len())
@@ -107,37 +148,49 @@ fn print_chunks(chunks: &[String]) -> Result<String, syn::Error> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<String, syn::Error>>>> =
         Mutex::new((0..chunks.len()).map(|_| None).collect());
+    let spent: Mutex<(Duration, Duration)> = Mutex::new((Duration::ZERO, Duration::ZERO));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
+                let (mut building, mut printing) = (Duration::ZERO, Duration::ZERO);
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(chunk) = chunks.get(index) else {
                         break;
                     };
-                    let printed = syn::parse_file(chunk).map(|file| prettyplease::unparse(&file));
+                    let started = Instant::now();
+                    let tokens: TokenStream = chunk.items.clone().map(chunk.item).collect();
+                    let built = Instant::now();
+                    building += built - started;
+                    let printed = print(tokens);
+                    printing += built.elapsed();
                     if let Ok(mut results) = results.lock() {
                         results[index] = Some(printed);
                     }
                 }
+                if let Ok(mut spent) = spent.lock() {
+                    spent.0 += building;
+                    spent.1 += printing;
+                }
             });
         }
     });
-    let results = results.into_inner().unwrap_or_default();
-    let mut out = String::new();
-    for result in results {
-        match result {
-            Some(Ok(text)) => out.push_str(&text),
-            Some(Err(err)) => return Err(err),
-            None => {
-                return Err(syn::Error::new(
+    let (building, printing) = spent.into_inner().unwrap_or_default();
+    timings.building += building;
+    timings.printing += printing;
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|result| {
+            result.unwrap_or_else(|| {
+                Err(syn::Error::new(
                     proc_macro2::Span::call_site(),
                     "a chunk was not formatted",
-                ));
-            }
-        }
-    }
-    Ok(out)
+                ))
+            })
+        })
+        .collect()
 }
 
 /// prettyplease puts top-level items on consecutive lines; a blank line between them (and

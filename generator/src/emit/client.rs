@@ -21,7 +21,7 @@ fn credential_field(api: &Api, index: usize) -> proc_macro2::Ident {
     ))
 }
 
-pub fn emit_client(api: &Api) -> TokenStream {
+pub fn emit_client(api: &Api) -> crate::emit::ItemsFile<'_> {
     let default_url = api.servers.first().map_or("", |server| server.url.as_str());
     let fields = (0..api.security_schemes.len()).map(|index| {
         let field = credential_field(api, index);
@@ -51,22 +51,21 @@ pub fn emit_client(api: &Api) -> TokenStream {
             }
         }
     });
-    // One `impl` block per tag: they read as sections, and large specs format in parallel.
-    let method_blocks: Vec<TokenStream> = crate::emit::server::tags(api)
-        .into_iter()
-        .map(|(tag, operations)| {
-            let methods = operations.iter().map(|operation| method(api, operation));
-            let doc = format!(" Operations tagged `{tag}`.");
-            quote! {
-                #[doc = #doc]
-                impl Client {
-                    #(#methods)*
-                }
+    // One `impl` block per tag: they read as sections, and are built in parallel.
+    let tags = crate::emit::server::tags(api);
+    let method_block = move |index: usize| {
+        let (tag, operations) = &tags[index];
+        let methods = operations.iter().map(|operation| method(api, operation));
+        let doc = format!(" Operations tagged `{tag}`.");
+        quote! {
+            #[doc = #doc]
+            impl Client {
+                #(#methods)*
             }
-        })
-        .collect();
+        }
+    };
     let default_doc = format!(" The first server URL in the spec: `{default_url}`.");
-    quote! {
+    let head = quote! {
         //! Client side: [`Client`] calls every operation over HTTP with reqwest.
 
         pub use contract_runtime::client::ClientError;
@@ -108,8 +107,11 @@ pub fn emit_client(api: &Api) -> TokenStream {
 
             #(#setters)*
         }
-
-        #(#method_blocks)*
+    };
+    crate::emit::ItemsFile {
+        head,
+        count: crate::emit::server::tags(api).len(),
+        item: Box::new(method_block),
     }
 }
 

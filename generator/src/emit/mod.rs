@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::Api;
-use models::{ModelsEmitter, Needs};
+use models::Needs;
 
 /// How the generated crate is named and how its files say they were made.
 #[derive(Debug, Clone)]
@@ -31,8 +31,10 @@ pub struct Settings {
 }
 
 /// A file before formatting.
-pub enum FileBody {
+pub enum FileBody<'a> {
     Rust(TokenStream),
+    /// Most of a large crate: items built and formatted in parallel.
+    Items(ItemsFile<'a>),
     /// Rust source from a template, still to be parsed and pretty-printed.
     RustText(String),
     Toml(String),
@@ -40,10 +42,23 @@ pub enum FileBody {
     Json(String),
 }
 
-pub struct PendingFile {
+pub struct PendingFile<'a> {
     /// Path relative to the crate root, with `/` separators.
     pub path: String,
-    pub body: FileBody,
+    pub body: FileBody<'a>,
+}
+
+/// A Rust file whose bulk is many independent top-level items. Building and formatting the
+/// items of a large spec is most of the generator's time, so the format stage runs
+/// [`ItemsFile::item`] on worker threads, a chunk of items each, and formats each chunk where
+/// it was built.
+pub struct ItemsFile<'a> {
+    /// Module docs, imports and the items built up front; formatted first.
+    pub head: TokenStream,
+    pub count: usize,
+    /// Builds item `index`. It runs on any thread, so it captures plain data only (the token
+    /// types are not `Send`).
+    pub item: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
 }
 
 #[derive(Template)]
@@ -87,13 +102,12 @@ struct ReadmeView<'a> {
 }
 
 /// Builds every file of the crate, unformatted.
-pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::Error> {
-    let mut models = ModelsEmitter::new(api);
-    let models_tokens = models.emit();
-    let (operations_tokens, operation_needs) = operations::emit_operations(api);
-    let server_tokens = server::emit_server(api);
-    let client_tokens = client::emit_client(api);
-    let needs = models.needs.union(operation_needs);
+pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>>, askama::Error> {
+    let models_file = models::emit_models(api);
+    let operations_file = operations::emit_operations(api);
+    let server_file = server::emit_server(api);
+    let client_file = client::emit_client(api);
+    let needs = Needs::of(api);
     let support = support_module(needs);
     let has_security = !api.security_schemes.is_empty();
     let has_operations = !api.operations.is_empty();
@@ -173,26 +187,22 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<PendingFile>, askama::
         },
         PendingFile {
             path: "src/models.rs".into(),
-            body: FileBody::Rust(quote! {
-                //! Model types: one per schema in the spec, named after the schema (inline
-                //! schemas after where they appear).
-                #models_tokens
-            }),
+            body: FileBody::Items(models_file),
         },
     ];
     files.push(PendingFile {
         path: "src/operations.rs".into(),
-        body: FileBody::Rust(operations_tokens),
+        body: FileBody::Items(operations_file),
     });
     // A spec without operations (only schemas) has no HTTP sides.
     if has_operations {
         files.push(PendingFile {
             path: "src/server.rs".into(),
-            body: FileBody::Rust(server_tokens),
+            body: FileBody::Items(server_file),
         });
         files.push(PendingFile {
             path: "src/client.rs".into(),
-            body: FileBody::Rust(client_tokens),
+            body: FileBody::Items(client_file),
         });
         files.push(PendingFile {
             path: "src/harness.rs".into(),

@@ -18,6 +18,66 @@ pub struct Needs {
 }
 
 impl Needs {
+    /// What the crate's code uses: every type reference of the models and the operations.
+    /// Computed from the IR up front, because the code itself is built on several threads.
+    pub fn of(api: &Api) -> Needs {
+        let mut needs = Needs::default();
+        for def in &api.types {
+            match &def.kind {
+                TypeKind::Struct(structure) => {
+                    for field in &structure.fields {
+                        needs.add(&field.ty);
+                        if !field.required && matches!(field.ty, TypeRef::Nullable(_)) {
+                            needs.double_option = true;
+                        }
+                    }
+                    if let Some(additional) = &structure.additional {
+                        needs.add(additional);
+                    }
+                }
+                TypeKind::Union(union) => {
+                    union
+                        .variants
+                        .iter()
+                        .for_each(|variant| needs.add(&variant.ty));
+                }
+                TypeKind::Alias { target, .. } => needs.add(target),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for operation in &api.operations {
+            for parameter in &operation.parameters {
+                needs.add(&parameter.ty);
+            }
+            let bodies = operation.body.iter().flat_map(|body| &body.content);
+            let responses = operation
+                .responses
+                .iter()
+                .flat_map(|response| &response.content);
+            for content in bodies.chain(responses) {
+                if let Some(ty) = &content.ty {
+                    needs.add(ty);
+                }
+            }
+            for header in operation.responses.iter().flat_map(|r| &r.headers) {
+                needs.add(&header.ty);
+            }
+        }
+        needs
+    }
+
+    fn add(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::Primitive(Primitive::DateTime | Primitive::Date) => self.chrono = true,
+            TypeRef::Primitive(Primitive::Uuid) => self.uuid = true,
+            TypeRef::Primitive(Primitive::Base64) => self.base64 = true,
+            TypeRef::Primitive(_) | TypeRef::Named(_) | TypeRef::Any => {}
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                self.add(inner)
+            }
+        }
+    }
+
     pub fn union(self, other: Needs) -> Needs {
         Needs {
             chrono: self.chrono || other.chrono,
@@ -33,6 +93,19 @@ pub struct ModelsEmitter<'a> {
     pub needs: Needs,
     /// Name model types as `crate::models::X`, for code outside the models module.
     qualified: bool,
+}
+
+/// `models.rs`: a type per schema, each built (and formatted) on any thread.
+pub fn emit_models(api: &Api) -> crate::emit::ItemsFile<'_> {
+    crate::emit::ItemsFile {
+        head: quote! {
+            //! Model types: one per schema in the spec, named after the schema (inline
+            //! schemas after where they appear).
+            use serde::{Deserialize, Serialize};
+        },
+        count: api.types.len(),
+        item: Box::new(move |index| ModelsEmitter::new(api).item(&api.types[index])),
+    }
 }
 
 /// An identifier from a name the naming authority produced (`r#type` included).
@@ -57,14 +130,6 @@ impl<'a> ModelsEmitter<'a> {
         Self {
             qualified: true,
             ..Self::new(api)
-        }
-    }
-
-    pub fn emit(&mut self) -> TokenStream {
-        let items: Vec<TokenStream> = self.api.types.iter().map(|def| self.item(def)).collect();
-        quote! {
-            use serde::{Deserialize, Serialize};
-            #(#items)*
         }
     }
 
@@ -126,7 +191,7 @@ impl<'a> ModelsEmitter<'a> {
         }
     }
 
-    fn item(&mut self, def: &TypeDef) -> TokenStream {
+    pub fn item(&mut self, def: &TypeDef) -> TokenStream {
         let doc = docs::attrs(&docs::lines(&def.docs));
         let name = ident(&def.name);
         match &def.kind {

@@ -46,21 +46,22 @@ pub fn operation_docs(operation: &Operation) -> Vec<String> {
     lines
 }
 
-/// The module, and what its types need from outside `std` (parameters can be `uuid`s or dates
-/// that no model uses).
-pub fn emit_operations(api: &Api) -> (TokenStream, crate::emit::models::Needs) {
-    let mut models = ModelsEmitter::qualified(api);
-    let modules: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|operation| operation_module(api, operation, &mut models))
-        .collect();
-    let tokens = quote! {
-        //! One module per operation: its `Request`, and its `Response` with one variant per
-        //! documented status, shared by the server and the client.
-        #(#modules)*
-    };
-    (tokens, models.needs)
+/// `operations.rs`: a module per operation, each built (and formatted) on any thread.
+pub fn emit_operations(api: &Api) -> crate::emit::ItemsFile<'_> {
+    crate::emit::ItemsFile {
+        head: quote! {
+            //! One module per operation: its `Request`, and its `Response` with one variant per
+            //! documented status, shared by the server and the client.
+        },
+        count: api.operations.len(),
+        item: Box::new(move |index| {
+            operation_module(
+                api,
+                &api.operations[index],
+                &mut ModelsEmitter::qualified(api),
+            )
+        }),
+    }
 }
 
 fn operation_module(

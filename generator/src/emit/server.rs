@@ -46,107 +46,130 @@ pub fn trait_name(tag: &str) -> String {
     }
 }
 
-pub fn emit_server(api: &Api) -> TokenStream {
+/// The items of `server.rs` after its imports, each built on any thread.
+enum ServerItem<'a> {
+    /// The trait of tag `tag_index`.
+    Trait(usize),
+    /// `Shared` and the router functions.
+    Router,
+    /// An operation's handler, calling the trait of tag `.0`.
+    Handler(usize, &'a Operation),
+    /// One route and method shared by several templates.
+    Dispatcher(Vec<&'a Operation>),
+    /// The `IntoResponse` impl of an operation's `Response`.
+    Response(&'a Operation),
+}
+
+/// Operations by the route axum sees, then by method in first-seen order: one route per
+/// path with every method on it, so axum sees no overlapping routes. Paths that differ only
+/// in parameter names share a route.
+type Routes<'a> = BTreeMap<String, Vec<(Method, Vec<&'a Operation>)>>;
+
+fn routes(api: &Api) -> Routes<'_> {
+    let mut routes: Routes<'_> = BTreeMap::new();
+    for operation in &api.operations {
+        let methods = routes.entry(route_path(&operation.path.raw)).or_default();
+        match methods
+            .iter_mut()
+            .find(|(method, _)| *method == operation.method)
+        {
+            Some((_, same)) => same.push(operation),
+            None => methods.push((operation.method, vec![operation])),
+        }
+    }
+    routes
+}
+
+pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
     let tags = tags(api);
-    let trait_names: Vec<_> = tags
-        .iter()
-        .map(|(tag, _)| ident(&trait_name(tag)))
-        .collect();
-    let traits = tags
-        .iter()
-        .zip(&trait_names)
-        .map(|((tag, operations), name)| {
-            let methods = operations
-                .iter()
-                .map(|operation| trait_method(api, operation));
-            let doc = format!(
-                " The operations tagged `{tag}`. Implement it and mount it with [`router`]."
-            );
-            quote! {
-                #[doc = #doc]
-                pub trait #name: Send + Sync + 'static {
-                    #(#methods)*
-                }
-            }
-        });
-    let handlers = tags
-        .iter()
-        .zip(&trait_names)
-        .flat_map(|((_, operations), trait_ident)| {
+    let trait_names: Vec<String> = tags.iter().map(|(tag, _)| trait_name(tag)).collect();
+    let routes = routes(api);
+    let mut items: Vec<ServerItem<'_>> = (0..tags.len()).map(ServerItem::Trait).collect();
+    items.push(ServerItem::Router);
+    for (index, (_, operations)) in tags.iter().enumerate() {
+        items.extend(
             operations
                 .iter()
-                .map(move |operation| (trait_ident.clone(), *operation))
-        });
-    let handlers: Vec<TokenStream> = handlers
-        .map(|(trait_ident, operation)| handler(api, &trait_ident, operation))
-        .collect();
-    let responses: Vec<TokenStream> = api.operations.iter().map(into_response).collect();
-
-    // One route per path, with every method on it, so axum sees no overlapping routes.
-    // Keyed by the route axum sees: paths that differ only in parameter names share one.
-    let mut paths: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
-    for operation in &api.operations {
-        paths
-            .entry(route_path(&operation.path.raw))
-            .or_default()
-            .push(operation);
+                .map(|operation| ServerItem::Handler(index, operation)),
+        );
     }
-    let bound = quote!(#(#trait_names)+*);
-    let mut dispatchers = Vec::new();
-    let routes: Vec<TokenStream> = paths
-        .iter()
-        .map(|(path, operations)| {
-            // Operations on one route, grouped by method in first-seen order.
-            let mut by_method: Vec<(Method, Vec<&Operation>)> = Vec::new();
-            for operation in operations {
-                match by_method
-                    .iter_mut()
-                    .find(|(method, _)| *method == operation.method)
-                {
-                    Some((_, same)) => same.push(operation),
-                    None => by_method.push((operation.method, vec![operation])),
+    // Templates such as `{basehead}` and `{base}...{head}` share a route and method; a
+    // dispatcher picks the most specific one that matches.
+    for methods in routes.values() {
+        for (_, same) in methods.iter().filter(|(_, same)| same.len() > 1) {
+            items.push(ServerItem::Dispatcher(same.clone()));
+        }
+    }
+    items.extend(api.operations.iter().map(ServerItem::Response));
+    let bound = move |trait_names: &[String]| {
+        let idents = trait_names.iter().map(|name| ident(name));
+        quote!(#(#idents)+*)
+    };
+    crate::emit::ItemsFile {
+        head: quote! {
+            //! Server side: implement the traits, then serve [`router`].
+            //!
+            //! The router decodes and checks every input before a trait method runs: credentials
+            //! (401), parameters and bodies (400), media types (415), body size (413), unknown
+            //! routes (404) and methods (405, with `Allow`), each answered with the JSON error
+            //! shape of `contract_runtime::server::Rejection`.
+
+            use std::future::Future;
+            use std::sync::Arc;
+
+            use axum::extract::{Request, State};
+            use axum::response::{IntoResponse, Response};
+            use contract_runtime::server as rt;
+        },
+        count: items.len(),
+        item: Box::new(move |index| match &items[index] {
+            ServerItem::Trait(tag_index) => {
+                let (tag, operations) = &tags[*tag_index];
+                let name = ident(&trait_names[*tag_index]);
+                let methods = operations
+                    .iter()
+                    .map(|operation| trait_method(api, operation));
+                let doc = format!(
+                    " The operations tagged `{tag}`. Implement it and mount it with [`router`]."
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub trait #name: Send + Sync + 'static {
+                        #(#methods)*
+                    }
                 }
             }
-            let methods = by_method.iter().enumerate().map(|(index, (method, same))| {
-                let handler = if same.len() == 1 {
-                    handler_ident(same[0])
-                } else {
-                    // Templates such as `{basehead}` and `{base}...{head}` share a route;
-                    // a dispatcher picks the most specific one that matches.
-                    let (name, dispatcher) = dispatcher(&bound, same);
-                    dispatchers.push(dispatcher);
-                    name
-                };
-                let method = method_fn(*method);
-                if index == 0 {
-                    quote!(axum::routing::#method(#handler::<T>))
-                } else {
-                    quote!(.#method(#handler::<T>))
-                }
-            });
-            quote!(.route(#path, #(#methods)*))
-        })
-        .collect();
+            ServerItem::Router => router(api, &routes, &bound(&trait_names)),
+            ServerItem::Handler(tag_index, operation) => {
+                handler(api, &ident(&trait_names[*tag_index]), operation)
+            }
+            ServerItem::Dispatcher(operations) => dispatcher(&bound(&trait_names), operations),
+            ServerItem::Response(operation) => into_response(operation),
+        }),
+    }
+}
+
+/// `Shared` and the functions that build the router.
+fn router(api: &Api, routes: &Routes<'_>, bound: &TokenStream) -> TokenStream {
+    let routes = routes.iter().map(|(path, methods)| {
+        let methods = methods.iter().enumerate().map(|(index, (method, same))| {
+            let handler = match dispatcher_order(same).first() {
+                Some(first) if same.len() > 1 => dispatcher_ident(first),
+                _ => handler_ident(same[0]),
+            };
+            let method = method_fn(*method);
+            if index == 0 {
+                quote!(axum::routing::#method(#handler::<T>))
+            } else {
+                quote!(.#method(#handler::<T>))
+            }
+        });
+        quote!(.route(#path, #(#methods)*))
+    });
     let config_allow = api.operations.iter().all(|operation| operation.body.is_none()).then(|| {
         quote!(#[allow(dead_code, reason = "no operation of this spec takes a request body")])
     });
     quote! {
-        //! Server side: implement the traits, then serve [`router`].
-        //!
-        //! The router decodes and checks every input before a trait method runs: credentials
-        //! (401), parameters and bodies (400), media types (415), body size (413), unknown
-        //! routes (404) and methods (405, with `Allow`), each answered with the JSON error
-        //! shape of `contract_runtime::server::Rejection`.
-
-        use std::future::Future;
-        use std::sync::Arc;
-
-        use axum::extract::{Request, State};
-        use axum::response::{IntoResponse, Response};
-        use contract_runtime::server as rt;
-
-        #(#traits)*
-
         struct Shared<T> {
             api: T,
             #config_allow
@@ -168,10 +191,6 @@ pub fn emit_server(api: &Api) -> TokenStream {
                 .method_not_allowed_fallback(rt::method_not_allowed)
                 .with_state(shared)
         }
-
-        #(#handlers)*
-        #(#dispatchers)*
-        #(#responses)*
     }
 }
 
@@ -191,9 +210,9 @@ fn handler_ident(operation: &Operation) -> proc_macro2::Ident {
     ))
 }
 
-/// A handler for several operations on one route and method: tries their templates, most
-/// literal text first, and calls the first whose template matches the request path.
-fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
+/// The operations sharing a route and method, most literal text first: the order a
+/// dispatcher tries their templates in.
+fn dispatcher_order<'a>(operations: &[&'a Operation]) -> Vec<&'a Operation> {
     let mut ordered: Vec<&Operation> = operations.to_vec();
     let literal_len = |operation: &Operation| {
         operation
@@ -207,13 +226,25 @@ fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> (proc_macro2::I
             .sum::<usize>()
     };
     ordered.sort_by_key(|operation| std::cmp::Reverse(literal_len(operation)));
-    let name = ident(&format!(
+    ordered
+}
+
+/// A dispatcher is named after the operation it tries first.
+fn dispatcher_ident(first: &Operation) -> proc_macro2::Ident {
+    ident(&format!(
         "dispatch_{}",
-        ordered[0].rust_name.trim_start_matches("r#")
-    ));
-    let (last, rest) = ordered
-        .split_last()
-        .expect("a dispatcher has several operations");
+        first.rust_name.trim_start_matches("r#")
+    ))
+}
+
+/// A handler for several operations on one route and method: tries their templates, most
+/// literal text first, and calls the first whose template matches the request path.
+fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> TokenStream {
+    let ordered = dispatcher_order(operations);
+    let Some((last, rest)) = ordered.split_last() else {
+        return TokenStream::new();
+    };
+    let name = dispatcher_ident(ordered[0]);
     let tries = rest.iter().map(|operation| {
         let template = &operation.path.raw;
         let handler = handler_ident(operation);
@@ -232,7 +263,7 @@ fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> (proc_macro2::I
             .collect::<Vec<_>>()
             .join("` or `")
     );
-    let tokens = quote! {
+    quote! {
         #[doc = #doc]
         async fn #name<T: #bound>(
             State(shared): State<Arc<Shared<T>>>,
@@ -241,8 +272,7 @@ fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> (proc_macro2::I
             #(#tries)*
             #last_handler(State(shared), request).await
         }
-    };
-    (name, tokens)
+    }
 }
 
 fn method_fn(method: Method) -> proc_macro2::Ident {

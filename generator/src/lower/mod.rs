@@ -21,6 +21,18 @@ use crate::resolve::{SchemaRef, View, parameter_schema, ref_pointer};
 use schema::{SchemaLowering, docs_of};
 
 pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
+    // The wire contract reads only the document: it is built on another core meanwhile.
+    std::thread::scope(|scope| {
+        let wire = scope.spawn(|| wire::wire_contract(document));
+        let mut api = lower_types_and_operations(document, diagnostics);
+        api.wire = wire
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        api
+    })
+}
+
+fn lower_types_and_operations(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     let mut schemas = SchemaLowering::new(document);
     schemas.lower_components(document, diagnostics);
     let security_schemes = security_schemes(document);
@@ -69,7 +81,7 @@ pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
         operations,
         security_schemes,
         examples,
-        wire: wire::wire_contract(document),
+        wire: serde_json::Value::Null,
     }
 }
 
