@@ -24,6 +24,12 @@
 //! - `client` (feature `client`): a reqwest `Client` with a method per operation;
 //! - `harness` (features `validate` and `harness`): the wire contract, a validation layer
 //!   for the router and the conformance kit.
+{%- if has_tag_features %}
+//!
+//! A feature per tag (`tag-...`, all on by default through `all-tags`) compiles only the
+//! operations, client methods and models of the tags enabled: turn off the default features
+//! and list the tags a client needs.
+{%- endif %}
 {%- endif %}
 #![allow(
     clippy::doc_lazy_continuation,
@@ -35,6 +41,12 @@
     rustdoc::invalid_rust_codeblocks,
     reason = "documentation is the spec's prose, kept as written"
 )]
+{%- if has_tag_features %}
+#![cfg_attr(
+    not(feature = "all-tags"),
+    allow(dead_code, unused_imports, reason = "with only some tags enabled, shared helpers can go unused")
+)]
+{%- endif %}
 #![allow(
     clippy::large_enum_variant,
     clippy::enum_variant_names,

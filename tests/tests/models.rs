@@ -149,3 +149,101 @@ fn fixture_crates_compile_without_warnings_and_behave() {
         "expected the behaviour tests to run, saw {passed} passing:\n{stdout}"
     );
 }
+
+/// A spec past `TAG_FEATURES_FROM` operations, written here: tags `pets` and `stores`, a model
+/// per tag, one both use, and one no operation uses.
+fn tagged_spec() -> String {
+    let operations = contractgen::emit::tag_features::TAG_FEATURES_FROM / 2;
+    let mut paths = String::new();
+    for (tag, model) in [("pets", "Pet"), ("stores", "Store")] {
+        for n in 0..operations {
+            paths.push_str(&format!(
+                "  /{tag}/{n}:\n    get:\n      operationId: get_{tag}_{n}\n      tags: [{tag}]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{ $ref: '#/components/schemas/{model}' }}\n"
+            ));
+        }
+    }
+    format!(
+        "openapi: 3.0.3\ninfo: {{ title: tagged, version: '1' }}\npaths:\n{paths}components:\n  schemas:\n    Owner: {{ type: object, properties: {{ name: {{ type: string }} }} }}\n    Pet: {{ type: object, properties: {{ owner: {{ $ref: '#/components/schemas/Owner' }} }} }}\n    Store: {{ type: object, properties: {{ owner: {{ $ref: '#/components/schemas/Owner' }} }} }}\n    Orphan: {{ type: object, properties: {{ at: {{ type: string, format: date-time }} }} }}\n"
+    )
+}
+
+/// Large specs get a feature per tag: each model is compiled only for the tags that use it,
+/// and a crate with one tag enabled builds cleanly on its own.
+#[test]
+fn large_specs_get_a_feature_per_tag() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let settings = Settings {
+        crate_name: "fixture-tagged".into(),
+        spec_label: "tagged.yaml".into(),
+        command: "cargo test -p contract-tests --test models".into(),
+        runtime_path: root.join("runtime").display().to_string(),
+    };
+    let generated = contractgen::generate(&Source::new("tagged.yaml", tagged_spec()), &settings)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let file = |path: &str| {
+        generated
+            .files
+            .iter()
+            .find(|file| file.path == path)
+            .map(|file| file.contents.clone())
+            .unwrap()
+    };
+    let manifest = file("Cargo.toml");
+    assert!(manifest.contains("default = [\"all-tags\"]"), "{manifest}");
+    assert!(
+        manifest.contains("all-tags = [\n    \"tag-pets\",\n    \"tag-stores\",\n]"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("server = [\"all-tags\", "), "{manifest}");
+    let models = file("src/models.rs");
+    for (cfg, model) in [
+        ("#[cfg(feature = \"tag-pets\")]", "pub struct Pet "),
+        ("#[cfg(feature = \"tag-stores\")]", "pub struct Store "),
+        (
+            "#[cfg(any(feature = \"tag-pets\", feature = \"tag-stores\"))]",
+            "pub struct Owner ",
+        ),
+        ("#[cfg(feature = \"all-tags\")]", "pub struct Orphan "),
+    ] {
+        let at = models
+            .find(model)
+            .unwrap_or_else(|| panic!("{model} missing"));
+        let before = &models[..at];
+        let last_cfg = before.rfind("#[cfg(").unwrap();
+        assert!(
+            before[last_cfg..].starts_with(cfg),
+            "{model}: {}",
+            &before[last_cfg..]
+        );
+    }
+
+    let scratch = root.join("target/tagged-crate");
+    let _ = std::fs::remove_dir_all(&scratch);
+    for file in &generated.files {
+        let target = scratch.join(&file.path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, &file.contents).unwrap();
+    }
+    let manifest_path = scratch.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest_path).unwrap();
+    text.push_str("\n[workspace]\n");
+    std::fs::write(&manifest_path, text).unwrap();
+    for features in ["tag-pets,client", "tag-stores", ""] {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["clippy", "--quiet", "--no-default-features"])
+            .args(["--features", features])
+            .args(["--", "-D", "warnings"])
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", root.join("target/fixture-target"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "the crate with features `{features}` does not build cleanly:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

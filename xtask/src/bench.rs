@@ -31,8 +31,9 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
     let mut specs = spec_paths(&root.join("specs"))?;
     specs.extend(spec_paths(&root.join("../shared/corpus")).unwrap_or_default());
     let executable = std::env::current_exe().map_err(|err| err.to_string())?;
+    let baseline = baseline(&specs, iterations)?;
     println!(
-        "{:<26} {:>9} {:>5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>9}",
+        "{:<26} {:>9} {:>5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>9} {:>6}",
         "spec",
         "KiB",
         "ops",
@@ -44,7 +45,8 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
         "total ms",
         "peak MiB",
         "lines",
-        "µs/KiB"
+        "µs/KiB",
+        "÷base"
     );
     let mut seed_total = 0.0;
     for spec in specs {
@@ -70,7 +72,7 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
             seed_total += figures.total;
         }
         println!(
-            "{:<26} {:>9.0} {:>5} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>9.1} {:>8} {:>9.1}",
+            "{:<26} {:>9.0} {:>5} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>9.1} {:>8} {:>9.1} {:>6.2}",
             figures.name,
             figures.bytes as f64 / 1024.0,
             figures.operations,
@@ -83,12 +85,40 @@ pub fn run(iterations: usize, only: Option<&str>) -> Result<(), String> {
             figures.peak_kib as f64 / 1024.0,
             figures.lines,
             figures.total * 1000.0 / (figures.bytes as f64 / 1024.0),
+            figures.total / baseline.1,
         );
     }
     println!(
         "seed specs together (sum of medians): {seed_total:.1} ms; phases in ms, medians of {iterations} runs"
     );
+    println!(
+        "baseline: parsing {} into a serde_json::Value took {:.1} ms (median) in this run; ÷base is a spec's total over it, comparable between runs on a noisy machine",
+        baseline.0, baseline.1
+    );
     Ok(())
+}
+
+/// The machine's speed in this run: the median time to parse the largest spec into a
+/// `serde_json::Value`, which involves none of the generator's code.
+fn baseline(specs: &[std::path::PathBuf], iterations: usize) -> Result<(String, f64), String> {
+    let largest = specs
+        .iter()
+        .max_by_key(|spec| std::fs::metadata(spec).map_or(0, |meta| meta.len()))
+        .ok_or("no specs to measure")?;
+    let text = std::fs::read_to_string(largest).map_err(|err| err.to_string())?;
+    let json = largest.extension().is_some_and(|ext| ext == "json");
+    let mut times = Vec::new();
+    for _ in 0..iterations.max(3) {
+        let started = Instant::now();
+        let parsed: Result<serde_json::Value, String> = if json {
+            serde_json::from_str(&text).map_err(|err| err.to_string())
+        } else {
+            serde_yaml::from_str(&text).map_err(|err| err.to_string())
+        };
+        parsed?;
+        times.push(started.elapsed());
+    }
+    Ok((file_name(largest), median(times)))
 }
 
 fn parse(name: &str, line: &str) -> Option<Figures> {

@@ -21,7 +21,10 @@ fn credential_field(api: &Api, index: usize) -> proc_macro2::Ident {
     ))
 }
 
-pub fn emit_client(api: &Api) -> crate::emit::ItemsFile<'_> {
+pub fn emit_client(
+    api: &Api,
+    tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
+) -> crate::emit::ItemsFile<'_> {
     let default_url = api.servers.first().map_or("", |server| server.url.as_str());
     let fields = (0..api.security_schemes.len()).map(|index| {
         let field = credential_field(api, index);
@@ -57,7 +60,11 @@ pub fn emit_client(api: &Api) -> crate::emit::ItemsFile<'_> {
         let (tag, operations) = &tags[index];
         let methods = operations.iter().map(|operation| method(api, operation));
         let doc = format!(" Operations tagged `{tag}`.");
+        let cfg = tag_features
+            .as_ref()
+            .map(|features| features.tag_cfg(index));
         quote! {
+            #cfg
             #[doc = #doc]
             impl Client {
                 #(#methods)*

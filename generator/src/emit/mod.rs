@@ -9,6 +9,7 @@ pub mod models;
 pub mod operations;
 pub mod server;
 pub mod shapes;
+pub mod tag_features;
 
 use askama::Template;
 use proc_macro2::TokenStream;
@@ -70,6 +71,9 @@ struct ManifestView<'a> {
     runtime_path: String,
     dependencies: Vec<&'static str>,
     has_operations: bool,
+    operation_count: usize,
+    /// Feature per tag (large specs): their names.
+    tag_features: Vec<String>,
 }
 
 #[derive(Template)]
@@ -85,6 +89,7 @@ struct LibView<'a> {
     has_support: bool,
     has_security: bool,
     has_operations: bool,
+    has_tag_features: bool,
 }
 
 #[derive(Template)]
@@ -103,10 +108,11 @@ struct ReadmeView<'a> {
 
 /// Builds every file of the crate, unformatted.
 pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>>, askama::Error> {
-    let models_file = models::emit_models(api);
-    let operations_file = operations::emit_operations(api);
+    let tag_features = tag_features::TagFeatures::of(api).map(std::sync::Arc::new);
+    let models_file = models::emit_models(api, tag_features.clone());
+    let operations_file = operations::emit_operations(api, tag_features.clone());
     let server_file = server::emit_server(api);
-    let client_file = client::emit_client(api);
+    let client_file = client::emit_client(api, tag_features.clone());
     let needs = Needs::of(api);
     let support = support_module(needs);
     let has_security = !api.security_schemes.is_empty();
@@ -141,6 +147,7 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
         has_support: support.is_some(),
         has_security,
         has_operations,
+        has_tag_features: tag_features.is_some(),
     }
     .render()?;
 
@@ -155,6 +162,11 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
         runtime_path: toml_string(&settings.runtime_path),
         dependencies: dependencies(needs),
         has_operations,
+        operation_count: api.operations.len(),
+        tag_features: tag_features
+            .as_ref()
+            .map(|features| features.features.clone())
+            .unwrap_or_default(),
     }
     .render()?;
 

@@ -96,7 +96,10 @@ pub struct ModelsEmitter<'a> {
 }
 
 /// `models.rs`: a type per schema, each built (and formatted) on any thread.
-pub fn emit_models(api: &Api) -> crate::emit::ItemsFile<'_> {
+pub fn emit_models(
+    api: &Api,
+    tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
+) -> crate::emit::ItemsFile<'_> {
     crate::emit::ItemsFile {
         head: quote! {
             //! Model types: one per schema in the spec, named after the schema (inline
@@ -104,7 +107,16 @@ pub fn emit_models(api: &Api) -> crate::emit::ItemsFile<'_> {
             use serde::{Deserialize, Serialize};
         },
         count: api.types.len(),
-        item: Box::new(move |index| ModelsEmitter::new(api).item(&api.types[index])),
+        item: Box::new(move |index| {
+            let tokens = ModelsEmitter::new(api).item(&api.types[index]);
+            match &tag_features {
+                Some(features) => crate::emit::tag_features::gate(
+                    tokens,
+                    &features.type_cfg(crate::ir::TypeId(index)),
+                ),
+                None => tokens,
+            }
+        }),
     }
 }
 

@@ -47,7 +47,10 @@ pub fn operation_docs(operation: &Operation) -> Vec<String> {
 }
 
 /// `operations.rs`: a module per operation, each built (and formatted) on any thread.
-pub fn emit_operations(api: &Api) -> crate::emit::ItemsFile<'_> {
+pub fn emit_operations(
+    api: &Api,
+    tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
+) -> crate::emit::ItemsFile<'_> {
     crate::emit::ItemsFile {
         head: quote! {
             //! One module per operation: its `Request`, and its `Response` with one variant per
@@ -55,11 +58,17 @@ pub fn emit_operations(api: &Api) -> crate::emit::ItemsFile<'_> {
         },
         count: api.operations.len(),
         item: Box::new(move |index| {
-            operation_module(
+            let module = operation_module(
                 api,
                 &api.operations[index],
                 &mut ModelsEmitter::qualified(api),
-            )
+            );
+            match &tag_features {
+                Some(features) => {
+                    crate::emit::tag_features::gate(module, &features.operation_cfg(index))
+                }
+                None => module,
+            }
         }),
     }
 }
