@@ -173,7 +173,8 @@ pub struct View<'a> {
 
 const EMPTY_SCHEMAS: &[ReferenceOr<Schema>] = &[];
 
-fn format_str<T: Copy>(
+/// The name of a schema's `format` (a known variant, or the text of an unknown one).
+pub fn format_str<T: Copy>(
     format: &VariantOrUnknownOrEmpty<T>,
     name: impl Fn(T) -> &'static str,
 ) -> Option<&str> {
@@ -184,7 +185,8 @@ fn format_str<T: Copy>(
     }
 }
 
-fn string_format(format: StringFormat) -> &'static str {
+/// The wire name of one of openapiv3's known string formats.
+pub fn string_format(format: StringFormat) -> &'static str {
     match format {
         StringFormat::Date => "date",
         StringFormat::DateTime => "date-time",

@@ -10,10 +10,10 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
-use contractgen::resolve::{Resolver, SchemaRef, View, split_ref};
+use contractgen::resolve::{Resolver, SchemaRef, View, format_str, split_ref, string_format};
 use openapiv3::{
     AdditionalProperties, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    SchemaKind, Type,
 };
 use serde_json::Value;
 
@@ -181,27 +181,6 @@ struct Shape<'a> {
 /// `allOf` chains deeper than this are not merged further (they only occur in broken specs).
 const MAX_ALL_OF_DEPTH: usize = 16;
 
-fn format_name<T: Copy>(
-    format: &VariantOrUnknownOrEmpty<T>,
-    name: impl Fn(T) -> &'static str,
-) -> Option<&str> {
-    match format {
-        VariantOrUnknownOrEmpty::Item(item) => Some(name(*item)),
-        VariantOrUnknownOrEmpty::Unknown(other) => Some(other.as_str()),
-        VariantOrUnknownOrEmpty::Empty => None,
-    }
-}
-
-fn string_format(format: StringFormat) -> &'static str {
-    match format {
-        StringFormat::Date => "date",
-        StringFormat::DateTime => "date-time",
-        StringFormat::Password => "password",
-        StringFormat::Byte => "byte",
-        StringFormat::Binary => "binary",
-    }
-}
-
 fn list_enum<T>(values: &[Option<T>], shape: &mut Shape<'_>, to_value: impl Fn(&T) -> Value) {
     for value in values {
         match value {
@@ -236,7 +215,7 @@ impl<'a> Shape<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 shape.typ = Some("string");
-                shape.format = format_name(&s.format, string_format);
+                shape.format = format_str(&s.format, string_format);
                 list_enum(&s.enumeration, &mut shape, |v| Value::String(v.clone()));
                 shape.min_length = s.min_length;
                 shape.max_length = s.max_length;
@@ -244,7 +223,7 @@ impl<'a> Shape<'a> {
             }
             SchemaKind::Type(Type::Number(n)) => {
                 shape.typ = Some("number");
-                shape.format = format_name(&n.format, |f| match f {
+                shape.format = format_str(&n.format, |f| match f {
                     openapiv3::NumberFormat::Float => "float",
                     openapiv3::NumberFormat::Double => "double",
                 });
@@ -254,7 +233,7 @@ impl<'a> Shape<'a> {
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 shape.typ = Some("integer");
-                shape.format = format_name(&i.format, |f| match f {
+                shape.format = format_str(&i.format, |f| match f {
                     openapiv3::IntegerFormat::Int32 => "int32",
                     openapiv3::IntegerFormat::Int64 => "int64",
                 });
