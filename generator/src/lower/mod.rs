@@ -4,7 +4,7 @@
 
 mod cycles;
 mod schema;
-mod wire;
+pub mod wire;
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
@@ -20,19 +20,11 @@ use crate::resolve::{SchemaRef, View, parameter_schema, ref_pointer};
 
 use schema::{SchemaLowering, docs_of};
 
-pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
-    // The wire contract reads only the document: it is built on another core meanwhile.
-    std::thread::scope(|scope| {
-        let wire = scope.spawn(|| wire::wire_contract(document));
-        let mut api = lower_types_and_operations(document, diagnostics);
-        api.wire = wire
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        api
-    })
-}
+pub use wire::wire_contract;
 
-fn lower_types_and_operations(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
+/// The IR of a validated document, except [`Api::wire`] (see [`wire_contract`]), which
+/// callers build on another core meanwhile.
+pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     let mut schemas = SchemaLowering::new(document);
     schemas.lower_components(document, diagnostics);
     let security_schemes = security_schemes(document);
