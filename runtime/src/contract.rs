@@ -309,11 +309,37 @@ impl Contract {
 
     /// Every way a response of operation `index` breaks the contract.
     pub fn check_response(&self, index: usize, response: &ResponseView<'_>) -> Vec<Violation> {
+        self.response_violations(
+            index,
+            response.status,
+            response.headers,
+            Some(response.body),
+        )
+    }
+
+    /// The status and declared headers of a response whose body is not read (an event
+    /// stream, or a body larger than the layer reads).
+    pub fn check_response_head(
+        &self,
+        index: usize,
+        status: u16,
+        headers: &HeaderMap,
+    ) -> Vec<Violation> {
+        self.response_violations(index, status, headers, None)
+    }
+
+    fn response_violations(
+        &self,
+        index: usize,
+        status: u16,
+        headers: &HeaderMap,
+        body: Option<&[u8]>,
+    ) -> Vec<Violation> {
         let Some(operation) = self.operations().get(index) else {
             return Vec::new();
         };
         let mut found = Findings::new(&operation.id, Direction::Response);
-        let Some(position) = documented_response(operation, response.status) else {
+        let Some(position) = documented_response(operation, status) else {
             let documented: Vec<&str> = operation
                 .responses
                 .iter()
@@ -323,7 +349,7 @@ impl Contract {
                 "/status",
                 format!(
                     "{} is not documented (documented: {})",
-                    response.status,
+                    status,
                     documented.join(", ")
                 ),
             );
@@ -336,8 +362,7 @@ impl Contract {
                 continue;
             }
             let pointer = format!("/header/{}", header.name);
-            let values: Vec<String> = response
-                .headers
+            let values: Vec<String> = headers
                 .get_all(header.name.as_str())
                 .iter()
                 .filter_map(|value| value.to_str().ok())
@@ -358,21 +383,41 @@ impl Contract {
                 &mut found,
             );
         }
+        let Some(body) = body else {
+            // Unread body: its media type can still be checked.
+            if let Some(given) = headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                && !spec.content.is_empty()
+                && matching_media(&spec.content, given).is_none()
+            {
+                let documented: Vec<&str> =
+                    spec.content.iter().map(|m| m.media_type.as_str()).collect();
+                found.push(
+                    "/header/content-type",
+                    format!(
+                        "`{given}` is not documented (documented: {})",
+                        documented.join(", ")
+                    ),
+                );
+            }
+            return found.into_vec();
+        };
         if spec.content.is_empty() {
-            if !response.body.is_empty() {
+            if !body.is_empty() {
                 found.push(
                     "/body",
                     format!(
                         "no body is documented for {}, got {} bytes",
                         spec.status,
-                        response.body.len()
+                        body.len()
                     ),
                 );
             }
         } else {
             self.check_body(
-                response.headers,
-                response.body,
+                headers,
+                body,
                 true,
                 &spec.content,
                 |media| Slot::ResponseBody(index, position, media),

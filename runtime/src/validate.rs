@@ -17,6 +17,10 @@
 //! and violations are only reported, which suits production. Response violations are always
 //! only reported: replacing a response would hide what the implementation did.
 //!
+//! Response bodies are read up to the body limit and checked; a larger body, or an event
+//! stream (which may never end), passes through unread, with its status, media type and
+//! headers still checked.
+//!
 //! Violations go to `tracing` (target `contract_runtime::validate`, level WARN) unless
 //! [`ValidationLayer::on_violation`] or [`ValidationLayer::collect_into`] says otherwise.
 
@@ -252,8 +256,28 @@ where
                 return Ok(response);
             };
             let (parts, body) = response.into_parts();
-            let body = match collect(body, usize::MAX).await {
-                Ok(body) => body,
+            let report_head = || {
+                let violations = layer.contract.check_response_head(
+                    index,
+                    parts.status.as_u16(),
+                    &parts.headers,
+                );
+                violations
+                    .iter()
+                    .for_each(|violation| (layer.reporter)(violation));
+            };
+            // An event stream may never end: it passes through unread.
+            if is_event_stream(&parts.headers) {
+                report_head();
+                return Ok(Response::from_parts(parts, body));
+            }
+            let body = match read_up_to(body, layer.body_limit).await {
+                Ok(Read::Whole(bytes)) => bytes,
+                // Larger than the layer reads: passed on whole, its body unchecked.
+                Ok(Read::Larger(body)) => {
+                    report_head();
+                    return Ok(Response::from_parts(parts, body));
+                }
                 Err(()) => {
                     (layer.reporter)(&Violation {
                         operation: layer.contract.operations()[index].id.clone(),
@@ -294,6 +318,38 @@ where
             Ok(Response::from_parts(parts, Body::from(body)))
         })
     }
+}
+
+/// A response body, read up to a limit.
+enum Read {
+    Whole(Bytes),
+    /// Over the limit: what was read, followed by the rest, still to be streamed.
+    Larger(Body),
+}
+
+async fn read_up_to(mut body: Body, limit: usize) -> Result<Read, ()> {
+    let mut read = bytes::BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        // Trailers carry nothing the contract describes.
+        let Ok(data) = frame.map_err(|_| ())?.into_data() else {
+            continue;
+        };
+        read.extend_from_slice(&data);
+        if read.len() > limit {
+            let prefix =
+                futures_util::stream::once(std::future::ready(Ok::<_, axum::Error>(read.freeze())));
+            let rest = futures_util::StreamExt::chain(prefix, body.into_data_stream());
+            return Ok(Read::Larger(Body::from_stream(rest)));
+        }
+    }
+    Ok(Read::Whole(read.freeze()))
+}
+
+fn is_event_stream(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| crate::essence(value).eq_ignore_ascii_case("text/event-stream"))
 }
 
 async fn collect(body: Body, limit: usize) -> Result<Bytes, ()> {

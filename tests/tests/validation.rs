@@ -442,3 +442,77 @@ async fn documented_refusals_use_a_status_and_body_the_operation_documents() {
     );
     assert_eq!(double.calls(), 0, "the handler ran");
 }
+
+/// The layer around a handler that answers `/auth` with `response`, report-only.
+fn layered(response: fn() -> axum::response::Response, log: &ViolationLog) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/auth",
+            axum::routing::post(move || async move { response() }),
+        )
+        .layer(
+            soracom_api::harness::validation_layer()
+                .report_only()
+                .collect_into(log),
+        )
+}
+
+#[tokio::test]
+async fn a_body_larger_than_the_limit_passes_through_whole() {
+    fn large() -> axum::response::Response {
+        let body = format!(r#"{{"apiKey": "{}"}}"#, "k".repeat(3 * 1024 * 1024));
+        axum::response::Response::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    }
+    let log = ViolationLog::new();
+    let response = layered(large, &log)
+        .oneshot(auth_request(r#"{"email": "a@example.com"}"#))
+        .await
+        .unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(
+        bytes.len(),
+        large()
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .len()
+    );
+    assert!(bytes.starts_with(br#"{"apiKey": "kkk"#));
+    assert_eq!(log.take(), Vec::new());
+}
+
+#[tokio::test]
+async fn an_event_stream_passes_through_unread() {
+    fn events() -> axum::response::Response {
+        // One event, then a stream that never ends: buffering it would hang.
+        let first = futures_util::stream::iter([Ok::<_, std::io::Error>("data: 1\n\n")]);
+        let never = futures_util::stream::pending();
+        axum::response::Response::builder()
+            .header(header::CONTENT_TYPE, "text/event-stream")
+            .body(Body::from_stream(futures_util::StreamExt::chain(
+                first, never,
+            )))
+            .unwrap()
+    }
+    let log = ViolationLog::new();
+    let response = layered(events, &log)
+        .oneshot(auth_request(r#"{"email": "a@example.com"}"#))
+        .await
+        .unwrap();
+    let mut body = response.into_body();
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+        .await
+        .expect("the first event arrives")
+        .unwrap()
+        .unwrap();
+    assert_eq!(frame.into_data().unwrap(), "data: 1\n\n");
+    // Its media type is still checked: /auth documents JSON only.
+    let violations = log.take();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].pointer, "/header/content-type");
+}
