@@ -374,7 +374,7 @@ impl Contract {
                 }
                 continue;
             }
-            let value = coerce_list(&values.join(","), &header.schema, self.definitions(), ",");
+            let value = header_value(&values.join(","), &header.schema, self.definitions());
             self.validate(
                 Slot::ResponseHeader(index, position, header_index),
                 &header.schema,
@@ -809,12 +809,13 @@ fn schema_allows_null(schema: &Value) -> bool {
     matches!(schema.get("type"), Some(Value::Array(types)) if types.contains(&Value::from("null")))
 }
 
-fn coerce_list(text: &str, schema: &Value, defs: &Map<String, Value>, delimiter: &str) -> Value {
+/// A header's text as its schema expects: `simple` style, so arrays are comma-separated.
+fn header_value(text: &str, schema: &Value, defs: &Map<String, Value>) -> Value {
     let resolved = resolve(schema, defs);
     if schema_type(resolved) == Some("array") {
         let items = resolved.get("items").unwrap_or(&Value::Null);
         Value::Array(
-            text.split(delimiter)
+            text.split(',')
                 .map(|part| coerce(part.trim(), items, defs))
                 .collect(),
         )

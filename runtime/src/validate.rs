@@ -216,7 +216,6 @@ where
                     status: StatusCode::PAYLOAD_TOO_LARGE,
                     code: "body_too_large".into(),
                     message: format!("the request body exceeds {} bytes", layer.body_limit),
-                    challenge: None,
                 }
                 .plain());
             };
@@ -365,22 +364,22 @@ struct Refusal {
     status: StatusCode,
     code: String,
     message: String,
-    challenge: Option<&'static str>,
 }
 
 impl Refusal {
+    /// The routers' error shape (`contract_runtime::server::Rejection`), with this status.
+    fn shape(&self, status: StatusCode) -> Value {
+        serde_json::json!({
+            "error": { "status": status.as_u16(), "code": self.code, "message": self.message },
+        })
+    }
+
     fn plain(self) -> Response {
-        let body = serde_json::json!({
-            "error": { "status": self.status.as_u16(), "code": self.code, "message": self.message },
-        });
-        let mut response = json_response(self.status, "application/json", body.to_string());
-        if let Some(challenge) = self.challenge {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static(challenge),
-            );
-        }
-        response
+        json_response(
+            self.status,
+            "application/json",
+            self.shape(self.status).to_string(),
+        )
     }
 
     /// A router's refusal, read back from its error shape (`None` for any other body).
@@ -391,7 +390,6 @@ impl Refusal {
             status,
             code: error.get("code")?.as_str()?.to_string(),
             message: error.get("message")?.as_str()?.to_string(),
-            challenge: None,
         })
     }
 }
@@ -404,25 +402,20 @@ fn refusal(violations: &[Violation]) -> Refusal {
         .map(|violation| format!("{}: {}", violation.pointer, violation.reason))
         .collect::<Vec<_>>()
         .join("; ");
-    let (status, code, challenge) = if violations.iter().any(|v| v.pointer == "/credentials") {
-        (StatusCode::UNAUTHORIZED, "missing_credentials", None)
+    let (status, code) = if violations.iter().any(|v| v.pointer == "/credentials") {
+        (StatusCode::UNAUTHORIZED, "missing_credentials")
     } else if violations
         .iter()
         .any(|v| v.pointer == "/header/content-type" && v.reason.contains("not documented"))
     {
-        (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            None,
-        )
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
     } else {
-        (StatusCode::BAD_REQUEST, "contract_violation", None)
+        (StatusCode::BAD_REQUEST, "contract_violation")
     };
     Refusal {
         status,
         code: code.to_string(),
         message,
-        challenge,
     }
 }
 
@@ -471,18 +464,9 @@ fn documented_refusal(contract: &Contract, index: usize, refusal: Refusal) -> Re
     let status = StatusCode::from_u16(code).unwrap_or(refusal.status);
     let content = &operation.responses[position].content;
     if content.is_empty() {
-        let mut response = status.into_response();
-        if let Some(challenge) = refusal.challenge.filter(|_| code == 401) {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static(challenge),
-            );
-        }
-        return response;
+        return status.into_response();
     }
-    let error_shape = serde_json::json!({
-        "error": { "status": code, "code": refusal.code, "message": refusal.message },
-    });
+    let error_shape = refusal.shape(status);
     for (media, spec) in content.iter().enumerate() {
         let essence = crate::essence(&spec.media_type).to_ascii_lowercase();
         if essence.starts_with("text/") {

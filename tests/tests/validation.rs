@@ -101,30 +101,43 @@ async fn report_only_lets_the_request_through_and_names_the_violation() {
     );
 }
 
-/// A hand-written handler behind the layer: responses the generated router could never send.
-async fn response_violations(
-    status: StatusCode,
-    content_type: &str,
-    body: &'static str,
-) -> Vec<Violation> {
-    let log = ViolationLog::new();
-    let content_type = content_type.to_string();
-    let router = axum::Router::new()
+/// A hand-written handler behind the layer, answering `/auth` with `response`, report-only:
+/// responses the generated router could never send.
+fn layered(
+    response: impl Fn() -> axum::response::Response + Clone + Send + Sync + 'static,
+    log: &ViolationLog,
+) -> axum::Router {
+    axum::Router::new()
         .route(
             "/auth",
-            axum::routing::post(move || async move {
-                axum::response::Response::builder()
-                    .status(status)
-                    .header(header::CONTENT_TYPE, content_type)
-                    .body(Body::from(body))
-                    .unwrap()
+            axum::routing::post(move || {
+                let response = response.clone();
+                async move { response() }
             }),
         )
         .layer(
             soracom_api::harness::validation_layer()
                 .report_only()
-                .collect_into(&log),
-        );
+                .collect_into(log),
+        )
+}
+
+async fn response_violations(
+    status: StatusCode,
+    content_type: &'static str,
+    body: &'static str,
+) -> Vec<Violation> {
+    let log = ViolationLog::new();
+    let router = layered(
+        move || {
+            axum::response::Response::builder()
+                .status(status)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap()
+        },
+        &log,
+    );
     let valid = r#"{"email": "a@example.com", "password": "p"}"#;
     send(router, auth_request(valid)).await;
     log.take()
@@ -441,20 +454,6 @@ async fn documented_refusals_use_a_status_and_body_the_operation_documents() {
         "{detail}"
     );
     assert_eq!(double.calls(), 0, "the handler ran");
-}
-
-/// The layer around a handler that answers `/auth` with `response`, report-only.
-fn layered(response: fn() -> axum::response::Response, log: &ViolationLog) -> axum::Router {
-    axum::Router::new()
-        .route(
-            "/auth",
-            axum::routing::post(move || async move { response() }),
-        )
-        .layer(
-            soracom_api::harness::validation_layer()
-                .report_only()
-                .collect_into(log),
-        )
 }
 
 #[tokio::test]

@@ -523,27 +523,21 @@ fn integer_bounds(out: &mut Map<String, Value>) {
     }
 }
 
+/// `nullable`: `null` joins a `type` (and an `enum`, which would otherwise exclude it); a
+/// schema without a single `type` becomes `anyOf` itself or `null`.
 fn allow_null(mut out: Map<String, Value>) -> Value {
-    let typed = match out.get("type") {
-        Some(Value::String(ty)) => {
-            let ty = ty.clone();
+    if let Some(Value::Array(values)) = out.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
+    }
+    match out.get("type").and_then(Value::as_str).map(str::to_string) {
+        Some(ty) => {
             out.insert("type".into(), json!([ty, "null"]));
-            true
+            Value::Object(out)
         }
-        _ => false,
-    };
-    if let Some(Value::Array(values)) = out.get_mut("enum") {
-        if !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
-        if typed {
-            return Value::Object(out);
-        }
+        None => json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
     }
-    if typed {
-        return Value::Object(out);
-    }
-    json!({ "anyOf": [Value::Object(out), { "type": "null" }] })
 }
 
 /// Inline `examples` values (references to example components are left out).

@@ -31,6 +31,13 @@ struct Account {
     token: Secret,
 }
 
+/// Why a one-time token could not be redeemed.
+enum Refused {
+    UnknownToken,
+    Password(String),
+    Hashing,
+}
+
 #[derive(Debug, Default)]
 struct State {
     accounts: Vec<Account>,
@@ -131,6 +138,32 @@ impl Zrok {
     }
 
     /// The index of the live one-time token `token` in `list`.
+    /// What `register` and `resetPassword` share: a live one-time token from `list`, then a
+    /// password that meets the rule, hashed. The token is spent only once all of that holds;
+    /// it is looked up again after hashing, since the lock is not held across it.
+    async fn redeem(
+        &self,
+        list: fn(&mut State) -> &mut Vec<Pending>,
+        token: Option<String>,
+        password: Option<String>,
+    ) -> Result<(Pending, PasswordHash), Refused> {
+        let token = present(token).ok_or(Refused::UnknownToken)?;
+        let now = self.now();
+        if Self::live_pending(list(&mut lock(&self.state)), &token, now).is_none() {
+            return Err(Refused::UnknownToken);
+        }
+        let password =
+            password.ok_or_else(|| Refused::Password("a password is required".into()))?;
+        passwords::check_length(&password).map_err(Refused::Password)?;
+        let hash = passwords::hash(password)
+            .await
+            .map_err(|_| Refused::Hashing)?;
+        let mut state = lock(&self.state);
+        let pending = list(&mut state);
+        let index = Self::live_pending(pending, &token, now).ok_or(Refused::UnknownToken)?;
+        Ok((pending.remove(index), hash))
+    }
+
     fn live_pending(list: &[Pending], token: &str, now: std::time::SystemTime) -> Option<usize> {
         position_of(list, token, |pending| &pending.token).filter(|&index| list[index].is_live(now))
     }
@@ -278,30 +311,20 @@ impl zrok_api::server::AccountApi for Zrok {
     async fn register(&self, request: register::Request) -> register::Response {
         use register::Response;
         let body = request.body.unwrap_or_default();
-        let Some(token) = present(body.register_token) else {
-            return Response::NotFound;
-        };
-        let now = self.now();
+        let (registration, hash) = match self
+            .redeem(
+                |state| &mut state.registrations,
+                body.register_token,
+                body.password,
+            )
+            .await
         {
-            let state = lock(&self.state);
-            if Self::live_pending(&state.registrations, &token, now).is_none() {
-                return Response::NotFound;
-            }
-        }
-        let Some(password) = body.password else {
-            return Response::UnprocessableEntity("a password is required".into());
-        };
-        if let Err(message) = passwords::check_length(&password) {
-            return Response::UnprocessableEntity(message);
-        }
-        let Ok(hash) = passwords::hash(password).await else {
-            return Response::InternalServerError;
+            Ok(redeemed) => redeemed,
+            Err(Refused::UnknownToken) => return Response::NotFound,
+            Err(Refused::Password(message)) => return Response::UnprocessableEntity(message),
+            Err(Refused::Hashing) => return Response::InternalServerError,
         };
         let mut state = lock(&self.state);
-        let Some(index) = Self::live_pending(&state.registrations, &token, now) else {
-            return Response::NotFound;
-        };
-        let registration = state.registrations.remove(index);
         if state.account_by_email(&registration.email).is_some() {
             return Response::NotFound;
         }
@@ -319,30 +342,16 @@ impl zrok_api::server::AccountApi for Zrok {
     async fn reset_password(&self, request: reset_password::Request) -> reset_password::Response {
         use reset_password::Response;
         let body = request.body.unwrap_or_default();
-        let Some(token) = present(body.reset_token) else {
-            return Response::NotFound;
-        };
-        let now = self.now();
+        let (reset, hash) = match self
+            .redeem(|state| &mut state.resets, body.reset_token, body.password)
+            .await
         {
-            let state = lock(&self.state);
-            if Self::live_pending(&state.resets, &token, now).is_none() {
-                return Response::NotFound;
-            }
-        }
-        let Some(password) = body.password else {
-            return Response::UnprocessableEntity("a password is required".into());
-        };
-        if let Err(message) = passwords::check_length(&password) {
-            return Response::UnprocessableEntity(message);
-        }
-        let Ok(hash) = passwords::hash(password).await else {
-            return Response::InternalServerError;
+            Ok(redeemed) => redeemed,
+            Err(Refused::UnknownToken) => return Response::NotFound,
+            Err(Refused::Password(message)) => return Response::UnprocessableEntity(message),
+            Err(Refused::Hashing) => return Response::InternalServerError,
         };
         let mut state = lock(&self.state);
-        let Some(index) = Self::live_pending(&state.resets, &token, now) else {
-            return Response::NotFound;
-        };
-        let reset = state.resets.remove(index);
         match state.account_by_email(&reset.email) {
             Some(account) => {
                 state.accounts[account].password = hash;
