@@ -1,21 +1,33 @@
-//! Located errors. Every stage reports into a [`Diagnostics`] sink instead of stopping at the
-//! first problem, and every diagnostic names the file, the JSON pointer and (where the source
-//! text lets us find it) the line.
+//! Located diagnostics. Every stage reports into one [`Diagnostics`] sink instead of stopping
+//! at the first problem. Stages after `load` see one normalised document, so they report JSON
+//! pointers into it; [`Sources`] maps each pointer back to the file the user wrote (a Swagger
+//! 2.0 document, or one file of a multi-file spec), and to its line there.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Generation cannot go on.
+    Error,
+    /// A defect the generator repaired in a documented way (an error under `--strict`).
+    Warning,
+}
+
 /// One problem found in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The spec file, as the caller named it.
+    pub severity: Severity,
+    /// The file the problem is in, as the caller named it (or as a `$ref` reached it).
     pub file: PathBuf,
-    /// JSON pointer (RFC 6901) to the offending node, `""` for the whole document.
+    /// JSON pointer (RFC 6901) to the offending node in that file, `""` for the whole file.
     pub pointer: String,
-    /// 1-based line of the node in the source text, when it could be found.
+    /// 1-based line of the node in that file, when it could be found.
     pub line: Option<usize>,
     /// What is wrong, as a sentence fragment.
     pub message: String,
@@ -36,65 +48,186 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every problem that stopped generation, in the order they were found.
+/// Every problem that stopped generation, with the warnings found before it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Error {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Error {
+    /// The diagnostics that are errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.severity == Severity::Error)
+    }
+
+    /// A single error about a whole file, such as one that cannot be read.
+    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                file: file.into(),
+                pointer: String::new(),
+                line: None,
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.diagnostics.len();
-        writeln!(
-            f,
-            "{count} error{} in the spec:",
-            if count == 1 { "" } else { "s" }
-        )?;
+        let errors = self.errors().count();
+        let warnings = self.diagnostics.len() - errors;
+        write!(f, "{} in the spec", plural(errors, "error"))?;
+        if warnings > 0 {
+            write!(f, " (and {})", plural(warnings, "warning"))?;
+        }
+        writeln!(f, ":")?;
         for diagnostic in &self.diagnostics {
-            writeln!(f, "  error: {diagnostic}")?;
+            writeln!(f, "  {}: {diagnostic}", severity_label(diagnostic.severity))?;
         }
         Ok(())
     }
 }
 
-/// Collects diagnostics during one stage; `finish` turns them into an [`Error`].
+/// `error` or `warning`, as the diagnostics print it.
+pub fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// One reported problem, located in the normalised document until [`Diagnostics::locate`].
+#[derive(Debug, Clone)]
+struct Pending {
+    severity: Severity,
+    /// `Some`: a pointer into that file as written (for what is noticed while reading a file
+    /// that a `$ref` names, before anything of it is placed).
+    file: Option<usize>,
+    pointer: String,
+    message: String,
+}
+
+/// Collects diagnostics across the stages of one run.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
-    pending: Vec<(String, String)>,
+    pending: Vec<Pending>,
+    /// Repairs are errors.
+    strict: bool,
 }
 
 impl Diagnostics {
+    pub fn new(strict: bool) -> Self {
+        Self {
+            pending: Vec::new(),
+            strict,
+        }
+    }
+
+    pub fn strict(&self) -> bool {
+        self.strict
+    }
+
     pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.pending.push((pointer.into(), message.into()));
+        self.push(Severity::Error, pointer.into(), message.into());
+    }
+
+    pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Severity::Warning, pointer.into(), message.into());
+    }
+
+    /// A defect the generator reads anyway: `message` says what is wrong, `assumed` what it
+    /// was read as. A warning, or an error under `--strict`.
+    pub fn repair(&mut self, pointer: impl Into<String>, message: &str, assumed: &str) {
+        if self.strict {
+            self.push(
+                Severity::Error,
+                pointer.into(),
+                format!("{message} (without --strict: {assumed})"),
+            );
+        } else {
+            self.push(
+                Severity::Warning,
+                pointer.into(),
+                format!("{message}; {assumed}"),
+            );
+        }
+    }
+
+    fn push(&mut self, severity: Severity, pointer: String, message: String) {
+        self.pending.push(Pending {
+            severity,
+            file: None,
+            pointer,
+            message,
+        });
+    }
+
+    /// Like [`Diagnostics::repair`], at a pointer into one file as written.
+    pub fn repair_in_file(&mut self, file: usize, pointer: String, message: &str, assumed: &str) {
+        self.repair(pointer, message, assumed);
+        if let Some(last) = self.pending.last_mut() {
+            last.file = Some(file);
+        }
+    }
+
+    /// An error at a pointer into one file as written.
+    pub fn error_in_file(&mut self, file: usize, pointer: String, message: impl Into<String>) {
+        self.error(pointer, message);
+        if let Some(last) = self.pending.last_mut() {
+            last.file = Some(file);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.pending
+            .iter()
+            .any(|pending| pending.severity == Severity::Error)
     }
 
     pub fn is_empty(&self) -> bool {
         self.pending.is_empty()
     }
 
-    /// Ends a stage: `Ok` when nothing was reported, otherwise every diagnostic with its line
-    /// looked up in `source` (one extra parse, paid only on the error path).
-    pub fn finish(self, file: &Path, source: &str) -> Result<(), Error> {
-        if self.pending.is_empty() {
+    /// Ends a stage: `Ok` while nothing is an error, otherwise every diagnostic so far
+    /// (warnings included), located.
+    pub fn checkpoint(&self, sources: &Sources) -> Result<(), Error> {
+        if !self.has_errors() {
             return Ok(());
         }
         Err(Error {
-            diagnostics: self.locate(file, source),
+            diagnostics: self.locate(sources),
         })
     }
 
-    /// The reported problems with their lines looked up in `source`.
-    pub fn locate(self, file: &Path, source: &str) -> Vec<Diagnostic> {
-        let lines = LineIndex::build(source);
-        self.pending
-            .into_iter()
-            .map(|(pointer, message)| Diagnostic {
-                file: file.to_path_buf(),
-                line: lines.as_ref().and_then(|index| index.line_of(&pointer)),
+    /// Every diagnostic so far, mapped to the files the user wrote and their lines. The same
+    /// problem reached twice (a shared component, say) is reported once.
+    pub fn locate(&self, sources: &Sources) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = Vec::with_capacity(self.pending.len());
+        for pending in &self.pending {
+            let (file, pointer) = match pending.file {
+                Some(file) => (file, pending.pointer.clone()),
+                None => sources.origin(&pending.pointer),
+            };
+            let diagnostic = Diagnostic {
+                severity: pending.severity,
+                file: sources.files[file].path.clone(),
+                line: sources.line(file, &pointer),
                 pointer,
-                message,
-            })
-            .collect()
+                message: pending.message.clone(),
+            };
+            if !out.contains(&diagnostic) {
+                out.push(diagnostic);
+            }
+        }
+        out
     }
 }
 
@@ -113,7 +246,150 @@ pub fn push_pointer(base: &str, token: &str) -> String {
     out
 }
 
+/// RFC 6901 unescaping of one reference token (`~1` is `/`, `~0` is `~`).
+pub fn unescape_token(token: &str) -> String {
+    if !token.contains('~') {
+        return token.to_string();
+    }
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the normalised document came from
+
+/// A file the loader read: the entry document or one a `$ref` reached.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// As the caller named it (the entry), or joined from the referring file's folder.
+    pub path: PathBuf,
+    pub text: String,
+    lines: OnceLock<Option<LineIndex>>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        Self {
+            path,
+            text,
+            lines: OnceLock::new(),
+        }
+    }
+}
+
+/// Where a subtree of a stage's output came from.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// `None`: the previous stage's document; `Some(file)`: a file as written.
+    pub file: Option<usize>,
+    pub pointer: String,
+}
+
+/// One stage's moves: each entry says that the subtree at a pointer of the stage's output was
+/// the subtree at [`Origin`] of its input. The longest matching entry wins; pointers no entry
+/// covers are where they were.
+#[derive(Debug, Default, Clone)]
+pub struct Layer {
+    entries: Vec<(String, Origin)>,
+}
+
+impl Layer {
+    pub fn record(&mut self, output: impl Into<String>, origin: Origin) {
+        self.entries.push((output.into(), origin));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry covering `pointer` (the longest prefix that ends at a token boundary).
+    fn lookup(&self, pointer: &str) -> Option<(&str, &Origin)> {
+        self.entries
+            .iter()
+            .filter(|(prefix, _)| {
+                pointer.starts_with(prefix.as_str())
+                    && (pointer.len() == prefix.len() || pointer.as_bytes()[prefix.len()] == b'/')
+            })
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(prefix, origin)| (prefix.as_str(), origin))
+    }
+}
+
+/// Every file read for one spec, and the layers that map the normalised document back to them.
+#[derive(Debug)]
+pub struct Sources {
+    /// The entry document first.
+    pub files: Vec<SourceFile>,
+    /// In the order the stages ran (bundling, conversion, repairs).
+    layers: Vec<Layer>,
+}
+
+impl Sources {
+    pub fn new(entry: SourceFile) -> Self {
+        Self {
+            files: vec![entry],
+            layers: Vec::new(),
+        }
+    }
+
+    pub fn add_file(&mut self, file: SourceFile) -> usize {
+        self.files.push(file);
+        self.files.len() - 1
+    }
+
+    pub fn push_layer(&mut self, layer: Layer) {
+        if !layer.is_empty() {
+            self.layers.push(layer);
+        }
+    }
+
+    /// The file and pointer, as written, of a pointer into the normalised document.
+    pub fn origin(&self, pointer: &str) -> (usize, String) {
+        let mut pointer = pointer.to_string();
+        for layer in self.layers.iter().rev() {
+            if let Some((prefix, origin)) = layer.lookup(&pointer) {
+                let rest = pointer[prefix.len()..].to_string();
+                pointer = format!("{}{rest}", origin.pointer);
+                if let Some(file) = origin.file {
+                    return (file, pointer);
+                }
+            }
+        }
+        (0, pointer)
+    }
+
+    /// The line of the node at `pointer` in one file (or of its nearest ancestor there).
+    pub fn line(&self, file: usize, pointer: &str) -> Option<usize> {
+        let file = self.files.get(file)?;
+        file.lines
+            .get_or_init(|| LineIndex::build(&file.text))
+            .as_ref()
+            .and_then(|index| index.line_of(pointer))
+    }
+
+    /// The deepest node that starts at or before `line` in one file: where a syntax error
+    /// is, as a pointer (the index covers what parsed before the error).
+    pub fn pointer_at_line(&self, file: usize, line: usize) -> Option<String> {
+        let file = self.files.get(file)?;
+        let index = file
+            .lines
+            .get_or_init(|| LineIndex::build(&file.text))
+            .as_ref()?;
+        index
+            .entries
+            .iter()
+            .filter(|(_, at)| *at <= line)
+            .max_by_key(|(pointer, at)| (*at, pointer.len()))
+            .map(|(pointer, _)| pointer.clone())
+    }
+
+    /// The entry file's path.
+    pub fn entry(&self) -> &Path {
+        &self.files[0].path
+    }
+}
+
 /// Maps JSON pointers to source lines by replaying the YAML event stream (JSON is YAML too).
+#[derive(Debug)]
 struct LineIndex {
     entries: Vec<(String, usize)>,
 }
@@ -122,10 +398,17 @@ impl LineIndex {
     fn build(source: &str) -> Option<Self> {
         let mut builder = LineIndexBuilder::default();
         let mut parser = Parser::new_from_str(source);
-        parser.load(&mut builder, false).ok()?;
+        // A document that does not parse to the end still has lines for what came before.
+        let _ = parser.load(&mut builder, false);
         let mut entries = builder.entries;
-        entries.sort();
+        if entries.is_empty() {
+            return None;
+        }
+        // Stable, so a duplicated key keeps the line of its last occurrence (the one read).
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.reverse();
         entries.dedup_by(|a, b| a.0 == b.0);
+        entries.reverse();
         Some(Self { entries })
     }
 
@@ -231,5 +514,61 @@ mod tests {
         let json = "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\n    \"title\": \"t\"\n  }\n}\n";
         let index = LineIndex::build(json).unwrap();
         assert_eq!(index.line_of("/info/title"), Some(4));
+    }
+
+    #[test]
+    fn a_duplicated_key_has_the_line_of_its_last_occurrence() {
+        let yaml = "a:\n  x: 1\n  x: 2\n";
+        let index = LineIndex::build(yaml).unwrap();
+        assert_eq!(index.line_of("/a/x"), Some(3));
+    }
+
+    #[test]
+    fn layers_map_pointers_back_to_the_files_written() {
+        let mut sources = Sources::new(SourceFile::new("main.yaml".into(), String::new()));
+        let other = sources.add_file(SourceFile::new("user.yaml".into(), String::new()));
+        let mut bundle = Layer::default();
+        bundle.record(
+            "/components/schemas/User",
+            Origin {
+                file: Some(other),
+                pointer: "/User".into(),
+            },
+        );
+        sources.push_layer(bundle);
+        let mut convert = Layer::default();
+        convert.record(
+            "/components/schemas",
+            Origin {
+                file: None,
+                pointer: "/definitions".into(),
+            },
+        );
+        sources.push_layer(convert);
+        // Converted, then bundled: `/definitions/User` came from user.yaml.
+        assert_eq!(
+            sources.origin("/components/schemas/Pet/properties/id"),
+            (0, "/definitions/Pet/properties/id".to_string())
+        );
+        assert_eq!(sources.origin("/paths/~1a"), (0, "/paths/~1a".to_string()));
+        let mut sources = Sources::new(SourceFile::new("main.yaml".into(), String::new()));
+        let other = sources.add_file(SourceFile::new("user.yaml".into(), String::new()));
+        let mut bundle = Layer::default();
+        bundle.record(
+            "/components/schemas/User",
+            Origin {
+                file: Some(other),
+                pointer: "/User".into(),
+            },
+        );
+        sources.push_layer(bundle);
+        assert_eq!(
+            sources.origin("/components/schemas/User/properties/id"),
+            (1, "/User/properties/id".to_string())
+        );
+        assert_eq!(
+            sources.origin("/components/schemas/UserX"),
+            (0, "/components/schemas/UserX".to_string())
+        );
     }
 }

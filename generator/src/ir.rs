@@ -1,7 +1,8 @@
 //! The intermediate representation: everything the emitters need to know about an API, with
 //! names already decided and every `$ref` already resolved.
 //!
-//! **Invariant:** nothing here mentions `openapiv3`; emitters read only these types.
+//! **Invariant:** nothing here mentions the input document model; emitters read only these
+//! types.
 
 use serde_json::Value;
 
@@ -10,18 +11,27 @@ use serde_json::Value;
 pub struct Api {
     pub title: String,
     pub version: String,
+    /// 3.1's `info.summary`.
+    pub summary: Option<String>,
     pub description: Option<String>,
+    /// The dialect the spec was written in: `2.0`, `3.0`, `3.1` or `3.2`.
+    pub dialect: &'static str,
     pub servers: Vec<Server>,
     /// The type arena. A [`TypeId`] indexes it; ids are assigned before any type is lowered,
     /// so recursive schemas refer to themselves by id.
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// 3.1's `webhooks`: requests the API sends to its subscribers. Each has the path
+    /// `/{name}` on the receiver's router.
+    pub webhooks: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
     /// Every example found in the spec, with the type it must deserialise into.
     pub examples: Vec<Example>,
     /// What may cross the wire per operation, schemas in JSON Schema: the generated crate
     /// ships it for the runtime's validation layer and conformance kit.
     pub wire: Value,
+    /// The same for the webhooks, checked on a subscriber's receiver.
+    pub webhook_wire: Value,
 }
 
 impl Api {
@@ -32,7 +42,18 @@ impl Api {
 
 #[derive(Debug, Clone)]
 pub struct Server {
+    /// As the spec writes it, `{variables}` included.
     pub url: String,
+    pub description: Option<String>,
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    /// The allowed values, when the spec lists them.
+    pub values: Vec<String>,
     pub description: Option<String>,
 }
 
@@ -49,6 +70,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// The value may be JSON `null`.
     Nullable(Box<TypeRef>),
+    /// An array of fixed length, one type per position (`prefixItems` with `items: false`).
+    Tuple(Vec<TypeRef>),
     /// Any JSON value.
     Any,
 }
@@ -89,6 +112,8 @@ pub enum Primitive {
     Base64,
     /// `format: binary`: raw bytes (only meaningful as a whole body).
     Binary,
+    /// `type: "null"` alone: `()`.
+    Null,
 }
 
 /// Documentation carried from the spec onto a generated item.
@@ -114,7 +139,7 @@ pub struct TypeDef {
 #[derive(Debug, Clone)]
 pub enum TypeKind {
     Struct(Struct),
-    Enum(StringEnum),
+    Enum(Enum),
     Union(Union),
     /// A name for another type (`pub type A = B;`), or a transparent newtype when the alias is
     /// recursive (`recursive` is set by the cycle pass).
@@ -148,15 +173,33 @@ pub struct Field {
     pub docs: Docs,
 }
 
+/// A closed set of values: strings (`enum`, a string `const`), or integers named by the
+/// spec (`oneOf` of titled `const`s).
 #[derive(Debug, Clone)]
-pub struct StringEnum {
+pub struct Enum {
     pub variants: Vec<EnumVariant>,
+}
+
+impl Enum {
+    /// Whether the values are integers (serialised as numbers).
+    pub fn is_integer(&self) -> bool {
+        self.variants
+            .iter()
+            .any(|variant| matches!(variant.value, EnumValue::Integer(_)))
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     pub rust_name: String,
-    pub wire_value: String,
+    pub value: EnumValue,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnumValue {
+    String(String),
+    Integer(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -190,7 +233,8 @@ pub struct Example {
 // ---------------------------------------------------------------------------------------------
 // Operations
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// An HTTP method.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     Get,
     Put,
@@ -200,10 +244,44 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// 3.2's `QUERY`: a safe request with a body.
+    Query,
+    /// A method of 3.2's `additionalOperations`, upper-cased as sent (`LINK`, `PURGE`).
+    Other(String),
 }
 
 impl Method {
-    pub fn as_str(self) -> &'static str {
+    /// The methods every OpenAPI version has, by their key in a path item, in spec order.
+    pub const FIXED: [(&'static str, Method); 8] = [
+        ("get", Method::Get),
+        ("put", Method::Put),
+        ("post", Method::Post),
+        ("delete", Method::Delete),
+        ("options", Method::Options),
+        ("head", Method::Head),
+        ("patch", Method::Patch),
+        ("trace", Method::Trace),
+    ];
+
+    /// A method by name, any case.
+    pub fn parse(name: &str) -> Method {
+        let upper = name.to_ascii_uppercase();
+        match upper.as_str() {
+            "GET" => Method::Get,
+            "PUT" => Method::Put,
+            "POST" => Method::Post,
+            "DELETE" => Method::Delete,
+            "OPTIONS" => Method::Options,
+            "HEAD" => Method::Head,
+            "PATCH" => Method::Patch,
+            "TRACE" => Method::Trace,
+            "QUERY" => Method::Query,
+            _ => Method::Other(upper),
+        }
+    }
+
+    /// The method as sent on the wire.
+    pub fn as_str(&self) -> &str {
         match self {
             Method::Get => "GET",
             Method::Put => "PUT",
@@ -213,7 +291,17 @@ impl Method {
             Method::Head => "HEAD",
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
         }
+    }
+
+    /// A token a method may be (RFC 9110's `tchar`s).
+    pub fn is_token(name: &str) -> bool {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
     }
 }
 
@@ -246,6 +334,56 @@ pub struct PathTemplate {
     pub segments: Vec<PathSegment>,
 }
 
+impl PathTemplate {
+    /// `None` for a malformed template (an unclosed or empty `{}`, or a brace inside one).
+    pub fn parse(raw: &str) -> Option<PathTemplate> {
+        let mut segments = Vec::new();
+        let mut rest = raw;
+        while let Some(open) = rest.find(['{', '}']) {
+            if rest.as_bytes()[open] == b'}' {
+                return None;
+            }
+            let close = open + rest[open..].find('}')?;
+            let name = &rest[open + 1..close];
+            if name.is_empty() || name.contains('{') {
+                return None;
+            }
+            if open > 0 {
+                segments.push(PathSegment::Literal(rest[..open].to_string()));
+            }
+            segments.push(PathSegment::Param(name.to_string()));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_string()));
+        }
+        Some(PathTemplate {
+            raw: raw.to_string(),
+            segments,
+        })
+    }
+
+    /// The placeholders, in order.
+    pub fn parameter_names(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|segment| match segment {
+            PathSegment::Param(name) => Some(name.as_str()),
+            PathSegment::Literal(_) => None,
+        })
+    }
+
+    /// The template with its parameter names erased (`/a/{x}.json` is `/a/{}.json`): two
+    /// templates with one shape are the same path to a router.
+    pub fn shape(&self) -> String {
+        self.segments
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Literal(text) => text.as_str(),
+                PathSegment::Param(_) => "{}",
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathSegment {
     Literal(String),
@@ -258,6 +396,18 @@ pub enum ParameterLocation {
     Query,
     Header,
     Cookie,
+}
+
+impl ParameterLocation {
+    /// As the spec writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+            ParameterLocation::Cookie => "cookie",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,10 +457,17 @@ pub enum MediaKind {
 
 #[derive(Debug, Clone)]
 pub struct Content {
+    /// The media type as the spec first writes it.
     pub media_type: String,
+    /// Other spellings of the same media type (parameters aside) the spec lists, read as
+    /// this one: `application/json; charset=utf-8` beside `application/json`.
+    pub aliases: Vec<String>,
     pub kind: MediaKind,
     /// `None` when the spec gives no schema.
     pub ty: Option<TypeRef>,
+    /// 3.2's `itemSchema`: the type of each item of a sequential media type (JSON Lines,
+    /// server-sent events). The body itself is carried as bytes or text for now.
+    pub item_ty: Option<TypeRef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,25 +1,29 @@
-//! `contractgen`: OpenAPI 3.0 documents to Rust crates.
+//! `contractgen`: OpenAPI documents (Swagger 2.0, OpenAPI 3.0, 3.1 and 3.2, in one file or
+//! several) to Rust crates.
 //!
 //! The pipeline is `load → resolve/validate → lower (IR) → emit → format`; each stage is a
 //! module of its own, and [`generate`] runs them in order. The library writes no files: it
 //! returns them, and the caller (xtask) decides where they go.
 
 pub mod diagnostics;
+pub mod document;
 pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod media;
 pub mod names;
 pub mod resolve;
 pub mod samples;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
-pub use diagnostics::{Diagnostic, Error};
+pub use diagnostics::{Diagnostic, Error, Severity};
 pub use emit::Settings;
 pub use format::GeneratedFile;
-pub use load::Source;
+pub use load::{LoadOptions, Source};
 
 /// Time spent in each stage of one run (wall time). Items of large files are built on the
 /// format stage's worker threads; that share of its wall time is counted as emit.
@@ -37,7 +41,14 @@ pub struct Timings {
 pub struct Generated {
     pub files: Vec<GeneratedFile>,
     pub operations: usize,
+    pub webhooks: usize,
     pub types: usize,
+    /// The defects repaired on the way, located.
+    pub warnings: Vec<Diagnostic>,
+    /// The dialect read: `2.0`, `3.0`, `3.1` or `3.2`.
+    pub dialect: &'static str,
+    /// How many files the spec spans (the entry and every file a `$ref` reached).
+    pub files_read: usize,
     pub timings: Timings,
 }
 
@@ -50,15 +61,36 @@ impl Generated {
     }
 }
 
-/// Loads, validates and lowers a spec: the IR alone, for tools that inspect it.
+/// A spec loaded, validated and lowered.
+#[derive(Debug)]
+pub struct Lowered {
+    pub api: ir::Api,
+    pub warnings: Vec<Diagnostic>,
+    pub files_read: usize,
+}
+
+/// Loads, validates and lowers a spec with default (lenient) settings: the IR alone, for
+/// tools that inspect it.
 pub fn lower(source: &Source) -> Result<ir::Api, Error> {
-    lower_timed(source, &mut Timings::default())
+    lower_with(source, &LoadOptions::default()).map(|lowered| lowered.api)
+}
+
+/// Loads, validates and lowers a spec.
+pub fn lower_with(source: &Source, options: &LoadOptions) -> Result<Lowered, Error> {
+    contained(source, || {
+        lower_timed(source, options, &mut Timings::default())
+    })
 }
 
 /// The stages up to the IR, each timed.
-fn lower_timed(source: &Source, timings: &mut Timings) -> Result<ir::Api, Error> {
+fn lower_timed(
+    source: &Source,
+    options: &LoadOptions,
+    timings: &mut Timings,
+) -> Result<Lowered, Error> {
     let started = Instant::now();
-    let document = load::load(source)?;
+    let mut diagnostics = diagnostics::Diagnostics::new(options.strict);
+    let document = load::load(source, &mut diagnostics)?;
     timings.load = started.elapsed();
 
     // The wire contract reads only the document: it is built on another core while the
@@ -67,30 +99,42 @@ fn lower_timed(source: &Source, timings: &mut Timings) -> Result<ir::Api, Error>
         let wire = scope.spawn(|| lower::wire_contract(&document));
 
         let started = Instant::now();
-        let mut diagnostics = diagnostics::Diagnostics::default();
         resolve::validate(&document, &mut diagnostics);
-        diagnostics.finish(&source.path, &source.text)?;
+        diagnostics.checkpoint(&document.sources)?;
         timings.resolve = started.elapsed();
 
         let started = Instant::now();
-        let mut diagnostics = diagnostics::Diagnostics::default();
         let mut api = lower::lower(&document, &mut diagnostics);
-        diagnostics.finish(&source.path, &source.text)?;
-        api.wire = wire
+        diagnostics.checkpoint(&document.sources)?;
+        let wire = wire
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        api.wire = wire.operations;
+        api.webhook_wire = wire.webhooks;
         timings.lower = started.elapsed();
-        Ok(api)
+        Ok(Lowered {
+            api,
+            warnings: diagnostics.locate(&document.sources),
+            files_read: document.sources.files.len(),
+        })
     })
 }
 
 /// Runs the whole pipeline on one spec.
 pub fn generate(source: &Source, settings: &Settings) -> Result<Generated, Error> {
+    contained(source, || generate_inner(source, settings))
+}
+
+fn generate_inner(source: &Source, settings: &Settings) -> Result<Generated, Error> {
     let mut timings = Timings::default();
-    let api = lower_timed(source, &mut timings)?;
+    let options = LoadOptions {
+        strict: settings.strict,
+    };
+    let lowered = lower_timed(source, &options, &mut timings)?;
+    let api = &lowered.api;
 
     let started = Instant::now();
-    let pending = emit::emit(&api, settings)
+    let pending = emit::emit(api, settings)
         .map_err(|err| internal(source, format!("template failed: {err}")))?;
     timings.emit = started.elapsed();
 
@@ -112,19 +156,38 @@ pub fn generate(source: &Source, settings: &Settings) -> Result<Generated, Error
     Ok(Generated {
         files,
         operations: api.operations.len(),
+        webhooks: api.webhooks.len(),
         types: api.types.len(),
+        dialect: api.dialect,
+        files_read: lowered.files_read,
+        warnings: lowered.warnings,
         timings,
     })
 }
 
+/// Runs a stage so that a panic (of the generator or of a dependency) is reported as an
+/// error about the spec instead of taking the caller down.
+fn contained<T>(source: &Source, run: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    match catch_unwind(AssertUnwindSafe(run)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|text| text.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_string());
+            Err(internal(
+                source,
+                format!("the generator panicked: {message}"),
+            ))
+        }
+    }
+}
+
 /// A failure of the generator itself, reported like a diagnostic so callers handle one type.
 fn internal(source: &Source, message: String) -> Error {
-    Error {
-        diagnostics: vec![Diagnostic {
-            file: source.path.clone(),
-            pointer: String::new(),
-            line: None,
-            message: format!("internal error (please report): {message}"),
-        }],
-    }
+    Error::file(
+        source.path.clone(),
+        format!("internal error (please report): {message}"),
+    )
 }

@@ -1,715 +1,867 @@
-//! Resolve and validate: one helper for `$ref` lookup, a flattened view over openapiv3's
-//! schema variants, and a walk over the whole document that reports every dangling or
-//! unsupported reference, duplicate operationId and path-template mismatch before lowering.
+//! Resolve and validate: the one `$ref` helper (local references into any part of the
+//! document), and a walk over the whole document that reports, all together and located,
+//! everything lowering relies on: dangling references, keywords of the wrong type, unknown
+//! parameter locations and security schemes, ambiguous paths. The schema-level defects real
+//! specs carry are reported here as repairs (warnings, errors under `--strict`) and read by
+//! the schema view and [`Resolver::schema`] the same way everywhere.
 
 use std::collections::{BTreeSet, HashMap};
 
-use indexmap::IndexMap;
-use openapiv3::{
-    AdditionalProperties, Components, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
-};
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, push_pointer};
-
-/// Follows local `#/components/...` references. References to other documents are refused
-/// by validation, so lowering can assume every `$ref` it meets resolves.
-pub struct Resolver<'a> {
-    components: Option<&'a Components>,
-}
-
-/// A component section and the part of a `$ref` that names an entry in it.
-pub fn split_ref<'r>(reference: &'r str, section: &str) -> Option<&'r str> {
-    let rest = reference.strip_prefix("#/components/")?;
-    let name = rest.strip_prefix(section)?.strip_prefix('/')?;
-    (!name.contains('/')).then_some(name)
-}
-
-/// RFC 6901 unescaping of one reference token (`~1` is `/`, `~0` is `~`), plus the
-/// percent-decoding that URI fragments allow.
-pub(crate) fn unescape_token(token: &str) -> String {
-    let decoded = percent_decode(token);
-    decoded.replace("~1", "/").replace("~0", "~")
-}
-
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+use crate::diagnostics::{Diagnostics, push_pointer, unescape_token};
+use crate::document::role::Role;
+use crate::document::schema::JsonType;
+use crate::document::{Dialect, Document, Method, Obj};
+use crate::ir::PathTemplate;
+use crate::load::bundle::percent_decode;
 
 /// What a `$ref` lookup failed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefError {
-    Unsupported,
+    /// Not `#/...` (other files are brought in by `load`; this one could not be).
+    NotLocal,
     Dangling,
     Cycle,
 }
 
 impl RefError {
-    pub fn describe(&self, reference: &str, section: &str) -> String {
+    pub fn describe(self, reference: &str) -> String {
         match self {
-            RefError::Unsupported => format!(
-                "unsupported $ref `{reference}`: only local references of the form `#/components/{section}/<name>` are supported here"
+            RefError::NotLocal => format!(
+                "unsupported $ref `{reference}`: only references to other files (`./x.yaml#/...`) and into this document (`#/...`) are read"
             ),
-            RefError::Dangling => format!("dangling $ref `{reference}`: no such component"),
-            RefError::Cycle => format!("$ref `{reference}` refers to itself"),
+            RefError::Dangling => {
+                format!("dangling $ref `{reference}`: the document has nothing there")
+            }
+            RefError::Cycle => {
+                format!("$ref `{reference}` leads back to itself without naming anything")
+            }
         }
     }
 }
 
-macro_rules! lookup {
-    ($fn_name:ident, $section:literal, $field:ident, $ty:ty) => {
-        /// Follows a reference (and references to references) to the component it names,
-        /// returning the component's name with it.
-        pub fn $fn_name(&self, reference: &str) -> Result<(String, &'a $ty), RefError> {
-            let mut current = reference.to_string();
-            for _ in 0..32 {
-                let token = split_ref(&current, $section).ok_or(RefError::Unsupported)?;
-                let name = unescape_token(token);
-                let entry = self
-                    .components
-                    .and_then(|components| components.$field.get(&name))
-                    .ok_or(RefError::Dangling)?;
-                match entry {
-                    ReferenceOr::Item(item) => return Ok((name, item)),
-                    ReferenceOr::Reference { reference } => current = reference.clone(),
-                }
-            }
-            Err(RefError::Cycle)
-        }
-    };
+/// A schema a reference names, and what kind of object it was found in.
+#[derive(Debug, Clone)]
+pub struct SchemaTarget<'a> {
+    /// The pointer of the schema itself (inside the response, say, for a repaired reference).
+    pub pointer: String,
+    pub value: &'a Value,
+    /// Set when the reference named a response, parameter, header, media type or request
+    /// body where a schema belongs, and its schema is used instead.
+    pub repaired_from: Option<Role>,
+}
+
+/// Follows local references in one document.
+#[derive(Clone, Copy)]
+pub struct Resolver<'a> {
+    root: &'a Value,
+    dialect: Dialect,
+}
+
+/// The pointer a local `$ref` names (`#/a/b` is `/a/b`, percent-decoded).
+pub fn ref_pointer(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    if !fragment.is_empty() && !fragment.starts_with('/') {
+        return None;
+    }
+    Some(percent_decode(fragment))
+}
+
+/// The name of the component at `pointer`, when it is one (`/components/schemas/Pet`).
+pub fn component_name<'p>(pointer: &'p str, section: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/")?;
+    let name = rest.strip_prefix(section)?.strip_prefix('/')?;
+    (!name.contains('/')).then(|| unescape_token(name))
+}
+
+/// The role of the node at a pointer, from the document's structure.
+pub fn role_at(pointer: &str, dialect: Dialect) -> Role {
+    pointer
+        .split('/')
+        .skip(1)
+        .fold(Role::Document, |role, token| {
+            role.child(&unescape_token(token), dialect)
+        })
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(document: &'a OpenAPI) -> Self {
+    pub fn new(document: &'a Document) -> Self {
         Self {
-            components: document.components.as_ref(),
+            root: &document.root,
+            dialect: document.dialect,
         }
     }
 
-    lookup!(schema, "schemas", schemas, Schema);
-    lookup!(parameter, "parameters", parameters, Parameter);
-    lookup!(response, "responses", responses, openapiv3::Response);
-    lookup!(
-        request_body,
-        "requestBodies",
-        request_bodies,
-        openapiv3::RequestBody
-    );
-    lookup!(header, "headers", headers, openapiv3::Header);
-}
+    /// One hop: the node a reference names.
+    pub fn target(&self, reference: &str) -> Result<(String, &'a Value), RefError> {
+        let pointer = ref_pointer(reference).ok_or(RefError::NotLocal)?;
+        let value = self.root.pointer(&pointer).ok_or(RefError::Dangling)?;
+        Ok((pointer, value))
+    }
 
-/// The JSON pointer a local `$ref` names, for messages and memoisation.
-pub fn ref_pointer(reference: &str) -> String {
-    reference.strip_prefix('#').unwrap_or(reference).to_string()
-}
+    /// Follows references to references to the object they end at.
+    pub fn follow(&self, reference: &str) -> Result<(String, &'a Value), RefError> {
+        let mut current = reference.to_string();
+        for _ in 0..64 {
+            let (pointer, value) = self.target(&current)?;
+            match value.get("$ref").and_then(Value::as_str) {
+                Some(next) => current = next.to_string(),
+                None => return Ok((pointer, value)),
+            }
+        }
+        Err(RefError::Cycle)
+    }
 
-// ---------------------------------------------------------------------------------------------
-// A flattened view of a schema
-
-/// A schema or a reference to one, whichever of openapiv3's two wrappers it came in.
-#[derive(Clone, Copy)]
-pub enum SchemaRef<'a> {
-    Ref(&'a str),
-    Inline(&'a Schema),
-}
-
-impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
-    fn from(value: &'a ReferenceOr<Schema>) -> Self {
-        match value {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+    /// An object, or the object a reference in its place names, with its pointer.
+    pub fn object(&self, value: &'a Value, pointer: &str) -> Option<(Obj<'a>, String)> {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let (pointer, value) = self.follow(reference).ok()?;
+                Some((Obj::of(value)?, pointer))
+            }
+            None => Some((Obj::of(value)?, pointer.to_string())),
         }
     }
-}
 
-impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
-    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
-        match value {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
-        }
-    }
-}
-
-/// openapiv3 splits a schema into typed variants plus a catch-all; this puts the keywords the
-/// generator reads side by side, whichever variant holds them.
-pub struct View<'a> {
-    pub data: &'a SchemaData,
-    pub typ: Option<&'a str>,
-    pub format: Option<&'a str>,
-    /// `enum` values; `Value::Null` where the list allows null.
-    pub enumeration: Vec<Value>,
-    pub properties: Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    pub required: &'a [String],
-    pub additional: Option<&'a AdditionalProperties>,
-    pub items: Option<&'a ReferenceOr<Box<Schema>>>,
-    pub one_of: &'a [ReferenceOr<Schema>],
-    pub any_of: &'a [ReferenceOr<Schema>],
-    pub all_of: &'a [ReferenceOr<Schema>],
-    pub not: Option<&'a ReferenceOr<Schema>>,
-    /// Validation keywords, kept as text for documentation.
-    pub constraints: Vec<String>,
-}
-
-const EMPTY_SCHEMAS: &[ReferenceOr<Schema>] = &[];
-
-/// The name of a schema's `format` (a known variant, or the text of an unknown one).
-pub fn format_str<T: Copy>(
-    format: &VariantOrUnknownOrEmpty<T>,
-    name: impl Fn(T) -> &'static str,
-) -> Option<&str> {
-    match format {
-        VariantOrUnknownOrEmpty::Item(item) => Some(name(*item)),
-        VariantOrUnknownOrEmpty::Unknown(other) => Some(other.as_str()),
-        VariantOrUnknownOrEmpty::Empty => None,
-    }
-}
-
-/// The wire name of one of openapiv3's known string formats.
-pub fn string_format(format: StringFormat) -> &'static str {
-    match format {
-        StringFormat::Date => "date",
-        StringFormat::DateTime => "date-time",
-        StringFormat::Password => "password",
-        StringFormat::Byte => "byte",
-        StringFormat::Binary => "binary",
-    }
-}
-
-fn push_constraint<T: std::fmt::Display>(out: &mut Vec<String>, name: &str, value: Option<T>) {
-    if let Some(value) = value {
-        out.push(format!("{name}: `{value}`"));
-    }
-}
-
-impl<'a> View<'a> {
-    pub fn of(schema: &'a Schema) -> Self {
-        let mut view = View {
-            data: &schema.schema_data,
-            typ: None,
-            format: None,
-            enumeration: Vec::new(),
-            properties: None,
-            required: &[],
-            additional: None,
-            items: None,
-            one_of: EMPTY_SCHEMAS,
-            any_of: EMPTY_SCHEMAS,
-            all_of: EMPTY_SCHEMAS,
-            not: None,
-            constraints: Vec::new(),
+    /// What a schema reference names (one hop: each component is a type of its own). A
+    /// response, parameter, header, media type or request body where a schema belongs is read
+    /// as its schema.
+    pub fn schema(&self, reference: &str) -> Result<SchemaTarget<'a>, RefError> {
+        let (pointer, value) = self.target(reference)?;
+        let role = role_at(&pointer, self.dialect);
+        let inner = match role {
+            Role::Response | Role::RequestBody | Role::Parameter | Role::Header => {
+                self.schema_of_object(value, &pointer)
+            }
+            Role::MediaType => value
+                .get("schema")
+                .map(|schema| (push_pointer(&pointer, "schema"), schema)),
+            _ => None,
         };
-        let c = &mut view.constraints;
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                view.typ = Some("string");
-                view.format = format_str(&s.format, string_format);
-                view.enumeration = s
-                    .enumeration
-                    .iter()
-                    .map(|v| v.clone().map_or(Value::Null, Value::String))
-                    .collect();
-                push_constraint(c, "minLength", s.min_length);
-                push_constraint(c, "maxLength", s.max_length);
-                push_constraint(c, "pattern", s.pattern.as_ref());
-            }
-            SchemaKind::Type(Type::Number(n)) => {
-                view.typ = Some("number");
-                view.format = format_str(&n.format, |f| match f {
-                    openapiv3::NumberFormat::Float => "float",
-                    openapiv3::NumberFormat::Double => "double",
-                });
-                view.enumeration = n
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::from))
-                    .collect();
-                push_constraint(c, "minimum", n.minimum);
-                push_constraint(c, "maximum", n.maximum);
-                push_constraint(c, "multipleOf", n.multiple_of);
-            }
-            SchemaKind::Type(Type::Integer(i)) => {
-                view.typ = Some("integer");
-                view.format = format_str(&i.format, |f| match f {
-                    openapiv3::IntegerFormat::Int32 => "int32",
-                    openapiv3::IntegerFormat::Int64 => "int64",
-                });
-                view.enumeration = i
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::from))
-                    .collect();
-                push_constraint(c, "minimum", i.minimum);
-                push_constraint(c, "maximum", i.maximum);
-                push_constraint(c, "multipleOf", i.multiple_of);
-            }
-            SchemaKind::Type(Type::Boolean(b)) => {
-                view.typ = Some("boolean");
-                view.enumeration = b
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::Bool))
-                    .collect();
-            }
-            SchemaKind::Type(Type::Object(o)) => {
-                view.typ = Some("object");
-                view.properties = Some(&o.properties);
-                view.required = &o.required;
-                view.additional = o.additional_properties.as_ref();
-                push_constraint(c, "minProperties", o.min_properties);
-                push_constraint(c, "maxProperties", o.max_properties);
-            }
-            SchemaKind::Type(Type::Array(a)) => {
-                view.typ = Some("array");
-                view.items = a.items.as_ref();
-                push_constraint(c, "minItems", a.min_items);
-                push_constraint(c, "maxItems", a.max_items);
-                if a.unique_items {
-                    c.push("uniqueItems: `true`".to_string());
-                }
-            }
-            SchemaKind::OneOf { one_of } => view.one_of = one_of,
-            SchemaKind::AnyOf { any_of } => view.any_of = any_of,
-            SchemaKind::AllOf { all_of } => view.all_of = all_of,
-            SchemaKind::Not { not } => view.not = Some(not),
-            SchemaKind::Any(any) => {
-                view.typ = any.typ.as_deref();
-                view.format = any.format.as_deref();
-                view.enumeration = any.enumeration.clone();
-                if !any.properties.is_empty() || view.typ == Some("object") {
-                    view.properties = Some(&any.properties);
-                }
-                view.required = &any.required;
-                view.additional = any.additional_properties.as_ref();
-                view.items = any.items.as_ref();
-                view.one_of = &any.one_of;
-                view.any_of = &any.any_of;
-                view.all_of = &any.all_of;
-                view.not = any.not.as_deref();
-                push_constraint(c, "minLength", any.min_length);
-                push_constraint(c, "maxLength", any.max_length);
-                push_constraint(c, "pattern", any.pattern.as_ref());
-                push_constraint(c, "minimum", any.minimum);
-                push_constraint(c, "maximum", any.maximum);
-                push_constraint(c, "minItems", any.min_items);
-                push_constraint(c, "maxItems", any.max_items);
-            }
-        }
-        view
+        Ok(match inner {
+            Some((pointer, value)) => SchemaTarget {
+                pointer,
+                value,
+                repaired_from: Some(role),
+            },
+            None => SchemaTarget {
+                pointer,
+                value,
+                repaired_from: None,
+            },
+        })
     }
 
-    /// Sub-schemas with the JSON pointer of each, for walks that visit every schema.
-    pub fn children(&self, pointer: &str) -> Vec<(SchemaRef<'a>, String)> {
-        let mut out = Vec::new();
-        if let Some(properties) = self.properties {
-            let base = push_pointer(pointer, "properties");
-            for (name, schema) in properties {
-                out.push((schema.into(), push_pointer(&base, name)));
-            }
+    /// The schema of a response, request body, parameter or header (its own, or its first
+    /// media type's).
+    fn schema_of_object(&self, value: &'a Value, pointer: &str) -> Option<(String, &'a Value)> {
+        let (object, pointer) = self.object(value, pointer)?;
+        if let Some(schema) = object.value("schema") {
+            return Some((push_pointer(&pointer, "schema"), schema));
         }
-        if let Some(AdditionalProperties::Schema(schema)) = self.additional {
-            out.push((
-                schema.as_ref().into(),
-                push_pointer(pointer, "additionalProperties"),
-            ));
-        }
-        if let Some(items) = self.items {
-            out.push((items.into(), push_pointer(pointer, "items")));
-        }
-        for (keyword, list) in [
-            ("oneOf", self.one_of),
-            ("anyOf", self.any_of),
-            ("allOf", self.all_of),
-        ] {
-            let base = push_pointer(pointer, keyword);
-            for (index, schema) in list.iter().enumerate() {
-                out.push((schema.into(), push_pointer(&base, &index.to_string())));
-            }
-        }
-        if let Some(not) = self.not {
-            out.push((not.into(), push_pointer(pointer, "not")));
-        }
-        out
-    }
-}
-
-/// The schema of a parameter or header, when it is given as `schema` (not `content`).
-pub fn parameter_schema(format: &ParameterSchemaOrContent) -> Option<SchemaRef<'_>> {
-    match format {
-        ParameterSchemaOrContent::Schema(schema) => Some(schema.into()),
-        ParameterSchemaOrContent::Content(content) => content
-            .values()
-            .next()
-            .and_then(|media| media.schema.as_ref())
-            .map(SchemaRef::from),
+        let (media_type, media) = object.entries("content").next()?;
+        let schema = media.get("schema")?;
+        Some((
+            push_pointer(
+                &push_pointer(&push_pointer(&pointer, "content"), media_type),
+                "schema",
+            ),
+            schema,
+        ))
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-/// Checks what lowering relies on and reports every problem found.
-pub fn validate(document: &OpenAPI, diagnostics: &mut Diagnostics) {
-    let resolver = Resolver::new(document);
-    let mut walk = Walk {
-        resolver: &resolver,
-        diagnostics,
-    };
-    walk.components(document);
-    walk.paths(document);
+/// Where the walk is, as a list linked through the stack: pointers are built only for what
+/// is reported.
+struct At<'p> {
+    parent: Option<&'p At<'p>>,
+    token: Token<'p>,
 }
 
-struct Walk<'r, 'a, 'd> {
-    resolver: &'r Resolver<'a>,
-    diagnostics: &'d mut Diagnostics,
+enum Token<'p> {
+    Root,
+    Key(&'p str),
+    Index(usize),
 }
 
-impl<'r, 'a> Walk<'r, 'a, '_> {
-    fn reference<T>(
-        &mut self,
-        reference: &str,
-        section: &str,
-        lookup: impl FnOnce(&'r Resolver<'a>, &str) -> Result<T, RefError>,
-        pointer: &str,
-    ) -> Option<T> {
-        match lookup(self.resolver, reference) {
-            Ok(found) => Some(found),
-            Err(err) => {
-                self.diagnostics.error(
-                    push_pointer(pointer, "$ref"),
-                    err.describe(reference, section),
-                );
-                None
-            }
+impl At<'_> {
+    fn pointer(&self) -> String {
+        let mut tokens = Vec::new();
+        let mut node = Some(self);
+        while let Some(current) = node {
+            tokens.push(&current.token);
+            node = current.parent;
         }
-    }
-
-    fn schema(&mut self, schema: SchemaRef<'_>, pointer: &str) {
-        match schema {
-            SchemaRef::Ref(reference) => {
-                self.reference(
-                    reference,
-                    "schemas",
-                    |r, s| r.schema(s).map(|_| ()),
-                    pointer,
-                );
+        let mut out = String::new();
+        for token in tokens.into_iter().rev() {
+            match token {
+                Token::Root => {}
+                Token::Key(key) => out = push_pointer(&out, key),
+                Token::Index(index) => out = push_pointer(&out, &index.to_string()),
             }
-            SchemaRef::Inline(schema) => {
-                let view = View::of(schema);
-                if let Some(discriminator) = &view.data.discriminator {
-                    let base = push_pointer(pointer, "discriminator");
-                    for (value, target) in &discriminator.mapping {
-                        // Mapping values are either `$ref`s or bare schema names.
-                        let reference = if target.starts_with('#') {
-                            target.clone()
-                        } else {
-                            format!("#/components/schemas/{target}")
-                        };
-                        if let Err(err) = self.resolver.schema(&reference) {
-                            self.diagnostics.error(
-                                push_pointer(&push_pointer(&base, "mapping"), value),
-                                err.describe(target, "schemas"),
-                            );
-                        }
-                    }
-                }
-                for (child, child_pointer) in view.children(pointer) {
-                    self.schema(child, &child_pointer);
-                }
-            }
-        }
-    }
-
-    fn content(&mut self, content: &IndexMap<String, openapiv3::MediaType>, pointer: &str) {
-        let base = push_pointer(pointer, "content");
-        for (media_type, media) in content {
-            if let Some(schema) = &media.schema {
-                let media_pointer = push_pointer(&base, media_type);
-                self.schema(schema.into(), &push_pointer(&media_pointer, "schema"));
-            }
-        }
-    }
-
-    fn parameter(&mut self, parameter: &openapiv3::ParameterData, pointer: &str) {
-        match &parameter.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                self.schema(schema.into(), &push_pointer(pointer, "schema"))
-            }
-            ParameterSchemaOrContent::Content(content) => self.content(content, pointer),
-        }
-    }
-
-    fn header(&mut self, header: &ReferenceOr<openapiv3::Header>, pointer: &str) {
-        match header {
-            ReferenceOr::Reference { reference } => {
-                self.reference(
-                    reference,
-                    "headers",
-                    |r, s| r.header(s).map(|_| ()),
-                    pointer,
-                );
-            }
-            ReferenceOr::Item(header) => match &header.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    self.schema(schema.into(), &push_pointer(pointer, "schema"))
-                }
-                ParameterSchemaOrContent::Content(content) => self.content(content, pointer),
-            },
-        }
-    }
-
-    fn response(&mut self, response: &ReferenceOr<openapiv3::Response>, pointer: &str) {
-        match response {
-            ReferenceOr::Reference { reference } => {
-                self.reference(
-                    reference,
-                    "responses",
-                    |r, s| r.response(s).map(|_| ()),
-                    pointer,
-                );
-            }
-            ReferenceOr::Item(response) => {
-                let base = push_pointer(pointer, "headers");
-                for (name, header) in &response.headers {
-                    self.header(header, &push_pointer(&base, name));
-                }
-                self.content(&response.content, pointer);
-            }
-        }
-    }
-
-    fn components(&mut self, document: &OpenAPI) {
-        let Some(components) = &document.components else {
-            return;
-        };
-        for (name, schema) in &components.schemas {
-            let pointer = push_pointer("/components/schemas", name);
-            self.schema(schema.into(), &pointer);
-        }
-        for (name, parameter) in &components.parameters {
-            let pointer = push_pointer("/components/parameters", name);
-            match parameter {
-                ReferenceOr::Reference { reference } => {
-                    self.reference(
-                        reference,
-                        "parameters",
-                        |r, s| r.parameter(s).map(|_| ()),
-                        &pointer,
-                    );
-                }
-                ReferenceOr::Item(parameter) => {
-                    self.parameter(parameter.parameter_data_ref(), &pointer)
-                }
-            }
-        }
-        for (name, response) in &components.responses {
-            self.response(response, &push_pointer("/components/responses", name));
-        }
-        for (name, body) in &components.request_bodies {
-            let pointer = push_pointer("/components/requestBodies", name);
-            match body {
-                ReferenceOr::Reference { reference } => {
-                    self.reference(
-                        reference,
-                        "requestBodies",
-                        |r, s| r.request_body(s).map(|_| ()),
-                        &pointer,
-                    );
-                }
-                ReferenceOr::Item(body) => self.content(&body.content, &pointer),
-            }
-        }
-        for (name, header) in &components.headers {
-            self.header(header, &push_pointer("/components/headers", name));
-        }
-        for (name, scheme) in &components.security_schemes {
-            if let ReferenceOr::Reference { .. } = scheme {
-                self.diagnostics.error(
-                    push_pointer("/components/securitySchemes", name),
-                    "a security scheme given as a $ref is not supported; define it inline",
-                );
-            }
-        }
-    }
-
-    fn paths(&mut self, document: &OpenAPI) {
-        let scheme_names: BTreeSet<&str> = document
-            .components
-            .iter()
-            .flat_map(|components| components.security_schemes.keys())
-            .map(String::as_str)
-            .collect();
-        let mut operation_ids: HashMap<&str, String> = HashMap::new();
-        // Templates that differ only in parameter names (`/a/{x}`, `/a/{y}`) are one path
-        // (OpenAPI forbids them); paths that differ in text around parameters are told apart
-        // at run time, most specific first.
-        let mut routes: HashMap<(String, &str), String> = HashMap::new();
-        if let Some(global) = &document.security {
-            self.security(global, &scheme_names, "/security");
-        }
-        for (path, item) in document.paths.iter() {
-            let path_pointer = push_pointer("/paths", path);
-            let item = match item {
-                ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { .. } => {
-                    self.diagnostics.error(
-                        push_pointer(&path_pointer, "$ref"),
-                        "a path item given as a $ref is not supported; define it inline",
-                    );
-                    continue;
-                }
-            };
-            if !path.starts_with('/') {
-                self.diagnostics.error(
-                    path_pointer.clone(),
-                    format!("path `{path}` must start with `/`"),
-                );
-            }
-            let template_params = path_template_params(path);
-            if template_params.iter().any(|name| name.is_empty()) {
-                self.diagnostics.error(
-                    path_pointer.clone(),
-                    format!("malformed path template `{path}`"),
-                );
-            }
-            let shared =
-                self.parameters(&item.parameters, &push_pointer(&path_pointer, "parameters"));
-            for (method, operation) in item.iter() {
-                let pointer = push_pointer(&path_pointer, method);
-                if let Some(first) = routes.get(&(template_shape(path), method)) {
-                    self.diagnostics.error(
-                        pointer.clone(),
-                        format!("`{method} {path}` is the same template as #{first} with other parameter names, which OpenAPI forbids"),
-                    );
-                } else {
-                    routes.insert((template_shape(path), method), pointer.clone());
-                }
-                if let Some(id) = &operation.operation_id {
-                    if let Some(first) = operation_ids.get(id.as_str()) {
-                        self.diagnostics.error(
-                            push_pointer(&pointer, "operationId"),
-                            format!("duplicate operationId `{id}`: already used at #{first}"),
-                        );
-                    } else {
-                        operation_ids.insert(id, pointer.clone());
-                    }
-                }
-                let own =
-                    self.parameters(&operation.parameters, &push_pointer(&pointer, "parameters"));
-                let mut declared: BTreeSet<&str> = BTreeSet::new();
-                for (location_is_path, name) in shared.iter().chain(own.iter()) {
-                    if *location_is_path {
-                        declared.insert(name);
-                    }
-                }
-                for name in &template_params {
-                    if !name.is_empty() && !declared.contains(name.as_str()) {
-                        self.diagnostics.error(
-                            pointer.clone(),
-                            format!("path parameter `{name}` of `{path}` is not declared in `parameters`"),
-                        );
-                    }
-                }
-                for name in declared {
-                    if !template_params.iter().any(|p| p == name) {
-                        self.diagnostics.error(
-                            push_pointer(&pointer, "parameters"),
-                            format!("path parameter `{name}` does not appear in the path template `{path}`"),
-                        );
-                    }
-                }
-                if let Some(body) = &operation.request_body {
-                    let body_pointer = push_pointer(&pointer, "requestBody");
-                    match body {
-                        ReferenceOr::Reference { reference } => {
-                            self.reference(
-                                reference,
-                                "requestBodies",
-                                |r, s| r.request_body(s).map(|_| ()),
-                                &body_pointer,
-                            );
-                        }
-                        ReferenceOr::Item(body) => self.content(&body.content, &body_pointer),
-                    }
-                }
-                let responses_pointer = push_pointer(&pointer, "responses");
-                if let Some(default) = &operation.responses.default {
-                    self.response(default, &push_pointer(&responses_pointer, "default"));
-                }
-                for (status, response) in &operation.responses.responses {
-                    self.response(
-                        response,
-                        &push_pointer(&responses_pointer, &status.to_string()),
-                    );
-                }
-                if let Some(security) = &operation.security {
-                    self.security(security, &scheme_names, &push_pointer(&pointer, "security"));
-                }
-            }
-        }
-    }
-
-    /// Checks a parameter list; returns (is path parameter, name) for each that resolved.
-    fn parameters(
-        &mut self,
-        parameters: &[ReferenceOr<Parameter>],
-        pointer: &str,
-    ) -> Vec<(bool, String)> {
-        let mut out = Vec::new();
-        for (index, parameter) in parameters.iter().enumerate() {
-            let pointer = push_pointer(pointer, &index.to_string());
-            let parameter = match parameter {
-                ReferenceOr::Item(parameter) => parameter,
-                ReferenceOr::Reference { reference } => {
-                    match self.reference(reference, "parameters", |r, s| r.parameter(s), &pointer) {
-                        Some((_, parameter)) => parameter,
-                        None => continue,
-                    }
-                }
-            };
-            let data = parameter.parameter_data_ref();
-            let is_path = matches!(parameter, Parameter::Path { .. });
-            if is_path && !data.required {
-                self.diagnostics.error(
-                    push_pointer(&pointer, "required"),
-                    format!("path parameter `{}` must have `required: true`", data.name),
-                );
-            }
-            self.parameter(data, &pointer);
-            out.push((is_path, data.name.clone()));
         }
         out
     }
+}
 
-    fn security(
+/// Checks what lowering relies on and reports every problem found.
+pub fn validate(document: &Document, diagnostics: &mut Diagnostics) {
+    let scheme_names: BTreeSet<String> = document
+        .components("securitySchemes")
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let mut walk = Walk {
+        document,
+        resolver: Resolver::new(document),
+        diagnostics,
+        scheme_names,
+    };
+    walk.document();
+}
+
+struct Walk<'a, 'd> {
+    document: &'a Document,
+    resolver: Resolver<'a>,
+    diagnostics: &'d mut Diagnostics,
+    scheme_names: BTreeSet<String>,
+}
+
+/// The JSON type a value has, for messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    String,
+    Bool,
+    Number,
+    Array,
+    Object,
+    /// A schema: a mapping, or (3.1) a boolean.
+    Schema,
+    /// A schema or a boolean in every dialect (`additionalProperties`).
+    SchemaOrBool,
+}
+
+impl Expect {
+    fn accepts(self, value: &Value, json_schema: bool) -> bool {
+        match self {
+            Expect::String => value.is_string(),
+            Expect::Bool => value.is_boolean(),
+            Expect::Number => value.is_number(),
+            Expect::Array => value.is_array(),
+            Expect::Object => value.is_object(),
+            Expect::Schema => value.is_object() || (json_schema && value.is_boolean()),
+            Expect::SchemaOrBool => value.is_object() || value.is_boolean(),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Expect::String => "a string",
+            Expect::Bool => "a boolean",
+            Expect::Number => "a number",
+            Expect::Array => "a list",
+            Expect::Object => "a mapping",
+            Expect::Schema => "a schema (a mapping)",
+            Expect::SchemaOrBool => "a schema (a mapping) or a boolean",
+        }
+    }
+}
+
+/// The JSON type a fixed field must have, where lowering reads it.
+fn expected(role: Role, key: &str) -> Option<Expect> {
+    use Expect::*;
+    Some(match (role, key) {
+        (Role::Info, "title" | "version") => String,
+        (Role::Server, "url") => String,
+        (Role::PathItem, "parameters") => Array,
+        (Role::Operation, "operationId" | "summary") => String,
+        (Role::Operation, "tags" | "parameters" | "security") => Array,
+        (Role::Operation, "responses" | "requestBody" | "callbacks") => Object,
+        (Role::Operation, "deprecated") => Bool,
+        (Role::Parameter, "name" | "in" | "style") => String,
+        (Role::Parameter, "required" | "explode" | "deprecated" | "allowReserved") => Bool,
+        (Role::Parameter, "content") => Object,
+        (Role::RequestBody, "content") => Object,
+        (Role::RequestBody, "required") => Bool,
+        (Role::Response, "content" | "headers" | "links") => Object,
+        (Role::Header, "required" | "deprecated") => Bool,
+        (Role::SecurityScheme, "type" | "scheme" | "name" | "in" | "openIdConnectUrl") => String,
+        (Role::Schema, "properties" | "patternProperties" | "$defs" | "dependentRequired") => {
+            Object
+        }
+        (Role::Schema, "required") => Array,
+        (Role::Schema, "allOf" | "anyOf" | "oneOf" | "prefixItems") => Array,
+        (Role::Schema, "enum") => Array,
+        (
+            Role::Schema,
+            "not"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "contentSchema",
+        ) => Schema,
+        (Role::Schema, "additionalProperties") => SchemaOrBool,
+        (Role::Schema, "format" | "pattern" | "title" | "$ref") => String,
+        (Role::Schema, "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems") => {
+            Bool
+        }
+        (
+            Role::Schema,
+            "minimum" | "maximum" | "multipleOf" | "minLength" | "maxLength" | "minItems"
+            | "maxItems" | "minProperties" | "maxProperties",
+        ) => Number,
+        _ => return None,
+    })
+}
+
+impl<'a> Walk<'a, '_> {
+    fn json_schema(&self) -> bool {
+        self.document.dialect.json_schema()
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.document.dialect
+    }
+
+    fn document(&mut self) {
+        let root = &self.document.root;
+        let at = At {
+            parent: None,
+            token: Token::Root,
+        };
+        let object = self.document.root();
+        if object.value("info").is_none() {
+            self.diagnostics.repair(
+                "/info",
+                "the document has no `info`",
+                "the API is named `API`, version `0`",
+            );
+        }
+        if object.value("paths").is_none()
+            && object.value("webhooks").is_none()
+            && self.dialect() == Dialect::OpenApi30
+        {
+            self.diagnostics.repair(
+                "/paths",
+                "an OpenAPI 3.0 document needs `paths`",
+                "read as having no operations",
+            );
+        }
+        self.node(root, Role::Document, &at);
+        self.paths();
+        if let Some(global) = object.value("security") {
+            self.security(global, "/security");
+        }
+    }
+
+    /// Visits one node and everything below it.
+    fn node(&mut self, value: &'a Value, role: Role, at: &At<'_>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref") {
+                    if role == Role::Schema {
+                        self.schema_reference(reference, map, at);
+                    } else if !matches!(role, Role::Data | Role::Other | Role::Text) {
+                        self.reference(reference, role, at);
+                        // Siblings of a non-schema reference are ignored (3.1 allows
+                        // `summary`/`description`); nothing under them is read.
+                        return;
+                    }
+                }
+                if role == Role::Schema {
+                    self.schema_keywords(map, at);
+                }
+                for (key, child) in map {
+                    let child_role = role.child(key, self.dialect());
+                    if child_role == Role::Data {
+                        continue;
+                    }
+                    let child_at = At {
+                        parent: Some(at),
+                        token: Token::Key(key),
+                    };
+                    let expect = if child_role == Role::Text {
+                        Some(Expect::String)
+                    } else {
+                        expected(role, key)
+                    };
+                    if let Some(expect) = expect
+                        && !expect.accepts(child, self.json_schema())
+                    {
+                        self.diagnostics.error(
+                            child_at.pointer(),
+                            format!(
+                                "`{key}` must be {}, not {}",
+                                expect.describe(),
+                                kind_of(child)
+                            ),
+                        );
+                        continue;
+                    }
+                    // `additionalProperties: false` is OpenAPI 3.0 too.
+                    if child.is_boolean()
+                        && matches!(key.as_str(), "additionalProperties" | "additionalItems")
+                    {
+                        continue;
+                    }
+                    self.node(child, child_role, &child_at);
+                }
+                match role {
+                    Role::Parameter => self.parameter(map, at),
+                    Role::Response => self.response(map, at),
+                    Role::SecurityScheme => self.security_scheme(map, at),
+                    Role::Content => self.content(map, at),
+                    _ => {}
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    let child_role = role.child(&index.to_string(), self.dialect());
+                    if child_role == Role::Data {
+                        continue;
+                    }
+                    let child_at = At {
+                        parent: Some(at),
+                        token: Token::Index(index),
+                    };
+                    if child_role == Role::Schema
+                        && !Expect::Schema.accepts(child, self.json_schema())
+                    {
+                        self.diagnostics.error(
+                            child_at.pointer(),
+                            format!("a schema must be a mapping, not {}", kind_of(child)),
+                        );
+                        continue;
+                    }
+                    self.node(child, child_role, &child_at);
+                }
+            }
+            Value::Bool(_) if role == Role::Schema && !self.json_schema() => {
+                self.diagnostics.error(
+                    at.pointer(),
+                    "a boolean schema needs OpenAPI 3.1 or later; write `{}` (anything) or `{not: {}}` (nothing)",
+                );
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)
+                if matches!(
+                    role,
+                    Role::Schema
+                        | Role::Parameter
+                        | Role::Response
+                        | Role::Operation
+                        | Role::PathItem
+                        | Role::RequestBody
+                        | Role::Header
+                        | Role::MediaType
+                ) =>
+            {
+                self.diagnostics.error(
+                    at.pointer(),
+                    format!("expected a mapping here, not {}", kind_of(value)),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// A `$ref` where a parameter, response, path item… stands.
+    fn reference(&mut self, reference: &Value, role: Role, at: &At<'_>) {
+        let pointer = || push_pointer(&at.pointer(), "$ref");
+        let Some(reference) = reference.as_str() else {
+            self.diagnostics.error(pointer(), "`$ref` must be a string");
+            return;
+        };
+        match self.resolver.follow(reference) {
+            Ok((target, _)) => {
+                let found = role_at(&target, self.dialect());
+                if found != role && !matches!(found, Role::Other | Role::Data) {
+                    self.diagnostics.error(
+                        pointer(),
+                        format!(
+                            "$ref `{reference}` names {}, where {} belongs",
+                            describe_role(found),
+                            describe_role(role)
+                        ),
+                    );
+                }
+            }
+            // A reference to another file that is still here could not be brought in, and
+            // the bundler said why.
+            Err(RefError::NotLocal) if !reference.starts_with('#') => {}
+            Err(err) => self.diagnostics.error(pointer(), err.describe(reference)),
+        }
+    }
+
+    fn schema_reference(
         &mut self,
-        requirements: &[openapiv3::SecurityRequirement],
-        known: &BTreeSet<&str>,
-        pointer: &str,
+        reference: &Value,
+        map: &serde_json::Map<String, Value>,
+        at: &At<'_>,
     ) {
+        let pointer = || push_pointer(&at.pointer(), "$ref");
+        let Some(reference) = reference.as_str() else {
+            self.diagnostics.error(pointer(), "`$ref` must be a string");
+            return;
+        };
+        match self.resolver.schema(reference) {
+            Ok(target) => {
+                if let Some(role) = target.repaired_from {
+                    self.diagnostics.repair(
+                        pointer(),
+                        &format!(
+                            "$ref `{reference}` names {} where a schema belongs",
+                            describe_role(role)
+                        ),
+                        &format!("its schema (#{}) is used", target.pointer),
+                    );
+                } else if !Expect::Schema.accepts(target.value, self.json_schema()) {
+                    self.diagnostics.error(
+                        pointer(),
+                        format!(
+                            "$ref `{reference}` names {}, not a schema",
+                            kind_of(target.value)
+                        ),
+                    );
+                }
+            }
+            Err(RefError::NotLocal) if !reference.starts_with('#') => {}
+            Err(err) => self.diagnostics.error(pointer(), err.describe(reference)),
+        }
+        // In 3.0, keywords beside `$ref` are ignored by the specification; real specs mean
+        // them, so they are read (as an `allOf`) with a warning.
+        if !self.json_schema() && !crate::document::schema::annotates_only(map) {
+            let siblings: Vec<&str> = map
+                .keys()
+                .map(String::as_str)
+                .filter(|key| *key != "$ref" && !key.starts_with("x-"))
+                .collect();
+            self.diagnostics.repair(
+                at.pointer(),
+                &format!(
+                    "keywords beside `$ref` ({}) are ignored by OpenAPI 3.0",
+                    siblings.join(", ")
+                ),
+                "read as `allOf` of the reference and them",
+            );
+        }
+    }
+
+    fn schema_keywords(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+        if let Some(ty) = map.get("type") {
+            let names: Vec<&Value> = match ty {
+                Value::Array(names) => {
+                    if !self.json_schema() {
+                        self.diagnostics.repair(
+                            push_pointer(&at.pointer(), "type"),
+                            "a list of types needs OpenAPI 3.1",
+                            "read as JSON Schema 2020-12 would",
+                        );
+                    }
+                    names.iter().collect()
+                }
+                other => vec![other],
+            };
+            for name in names {
+                match name.as_str() {
+                    Some("file") => self.diagnostics.repair(
+                        push_pointer(&at.pointer(), "type"),
+                        "`type: file` is Swagger 2.0",
+                        "read as a binary string",
+                    ),
+                    Some("null") if !self.json_schema() => self.diagnostics.repair(
+                        push_pointer(&at.pointer(), "type"),
+                        "`type: null` needs OpenAPI 3.1",
+                        "read as `nullable: true`",
+                    ),
+                    Some(known) if JsonType::parse(known).is_some() => {}
+                    Some(other) => self.diagnostics.error(
+                        push_pointer(&at.pointer(), "type"),
+                        format!("unknown schema type `{other}` (JSON Schema has string, number, integer, boolean, array, object and null)"),
+                    ),
+                    None => self.diagnostics.error(
+                        push_pointer(&at.pointer(), "type"),
+                        format!("`type` must name a type, not {}", kind_of(name)),
+                    ),
+                }
+            }
+        }
+        if self.json_schema() && map.get("nullable") == Some(&Value::Bool(true)) {
+            self.diagnostics.repair(
+                push_pointer(&at.pointer(), "nullable"),
+                "`nullable` is OpenAPI 3.0; 3.1 writes `type: [..., \"null\"]`",
+                "read as allowing null",
+            );
+        }
+        if let Some(Value::Array(values)) = map.get("enum")
+            && values.is_empty()
+        {
+            self.diagnostics.repair(
+                push_pointer(&at.pointer(), "enum"),
+                "`enum: []` allows no value at all",
+                "read as no constraint",
+            );
+        }
+        if let Some(Value::Array(required)) = map.get("required")
+            && let Some(bad) = required.iter().find(|name| !name.is_string())
+        {
+            self.diagnostics.error(
+                push_pointer(&at.pointer(), "required"),
+                format!("`required` lists property names, not {}", kind_of(bad)),
+            );
+        }
+        if let Some(Value::Object(discriminator)) = map.get("discriminator") {
+            for (tag, target) in discriminator
+                .get("mapping")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let Some(target) = target.as_str() else {
+                    continue;
+                };
+                let reference = mapping_reference(target);
+                if let Err(err) = self.resolver.schema(&reference) {
+                    self.diagnostics.error(
+                        push_pointer(
+                            &push_pointer(&push_pointer(&at.pointer(), "discriminator"), "mapping"),
+                            tag,
+                        ),
+                        err.describe(target),
+                    );
+                }
+            }
+        }
+    }
+
+    fn parameter(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+        if map.contains_key("$ref") {
+            return;
+        }
+        let name = map.get("name").and_then(Value::as_str);
+        if name.is_none() {
+            self.diagnostics
+                .error(at.pointer(), "a parameter needs a `name`");
+        }
+        let location = map.get("in").and_then(Value::as_str);
+        match location {
+            Some("path" | "query" | "header" | "cookie") => {}
+            Some("querystring") if self.dialect() >= Dialect::OpenApi32 => {}
+            Some("body" | "formData") => self.diagnostics.error(
+                push_pointer(&at.pointer(), "in"),
+                format!(
+                    "`in: {}` is Swagger 2.0; OpenAPI 3 has `requestBody`",
+                    location.unwrap_or_default()
+                ),
+            ),
+            Some(other) => self.diagnostics.error(
+                push_pointer(&at.pointer(), "in"),
+                format!("unknown parameter location `{other}` (path, query, header or cookie)"),
+            ),
+            None => self
+                .diagnostics
+                .error(at.pointer(), "a parameter needs `in`"),
+        }
+        if let (Some(style), Some(location)) = (map.get("style").and_then(Value::as_str), location)
+        {
+            let allowed: &[&str] = match location {
+                "path" => &["simple", "label", "matrix"],
+                "query" => &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+                "header" => &["simple"],
+                "cookie" => &["form", "cookie"],
+                _ => &[],
+            };
+            if !allowed.is_empty() && !allowed.contains(&style) {
+                self.diagnostics.error(
+                    push_pointer(&at.pointer(), "style"),
+                    format!(
+                        "style `{style}` is not allowed for a {location} parameter (allowed: {})",
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+        match (
+            map.get("schema"),
+            map.get("content").and_then(Value::as_object),
+        ) {
+            (Some(_), Some(_)) => self.diagnostics.error(
+                at.pointer(),
+                "a parameter has either `schema` or `content`, not both",
+            ),
+            (None, Some(content)) if content.len() != 1 => self.diagnostics.error(
+                push_pointer(&at.pointer(), "content"),
+                format!(
+                    "a parameter's `content` names exactly one media type, not {}",
+                    content.len()
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    fn response(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+        if map.contains_key("$ref") {
+            return;
+        }
+        if !map.contains_key("description") && !self.json_schema_allows_no_description() {
+            self.diagnostics.repair(
+                at.pointer(),
+                "a response needs a `description`",
+                "read as having none",
+            );
+        }
+    }
+
+    /// 3.2 makes a response's description optional.
+    fn json_schema_allows_no_description(&self) -> bool {
+        self.dialect() >= Dialect::OpenApi32
+    }
+
+    fn content(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+        for media_type in map.keys() {
+            if crate::media::essence(media_type).is_none() {
+                self.diagnostics.error(
+                    push_pointer(&at.pointer(), media_type),
+                    format!("`{media_type}` is not a media type (type/subtype)"),
+                );
+            }
+        }
+    }
+
+    fn security_scheme(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+        if map.contains_key("$ref") {
+            return;
+        }
+        let pointer = at.pointer();
+        match map.get("type").and_then(Value::as_str) {
+            Some("apiKey") => {
+                if !map.get("name").is_some_and(Value::is_string) {
+                    self.diagnostics.error(pointer.clone(), "an `apiKey` scheme needs `name`");
+                }
+                match map.get("in").and_then(Value::as_str) {
+                    Some("header" | "query" | "cookie") => {}
+                    other => self.diagnostics.error(
+                        push_pointer(&pointer, "in"),
+                        format!("an `apiKey` scheme is `in` header, query or cookie, not {}", other.map_or("nothing".to_string(), |o| format!("`{o}`"))),
+                    ),
+                }
+            }
+            Some("http") => {
+                match map.get("scheme").and_then(Value::as_str) {
+                    Some(scheme) if !scheme.trim().is_empty() => {
+                        if !crate::document::Method::is_token(scheme.trim()) {
+                            self.diagnostics.error(
+                                push_pointer(&pointer, "scheme"),
+                                format!("`{scheme}` is not an HTTP authentication scheme name"),
+                            );
+                        }
+                    }
+                    _ => self
+                        .diagnostics
+                        .error(pointer.clone(), "an `http` scheme needs `scheme` (such as bearer or basic)"),
+                }
+            }
+            Some("oauth2" | "openIdConnect") => {}
+            Some("mutualTLS") if self.json_schema() => {}
+            Some(other) => self.diagnostics.error(
+                push_pointer(&pointer, "type"),
+                format!("unknown security scheme type `{other}` (apiKey, http, oauth2, openIdConnect{})", if self.json_schema() { ", mutualTLS" } else { "" }),
+            ),
+            None => self.diagnostics.error(pointer, "a security scheme needs `type`"),
+        }
+    }
+
+    fn paths(&mut self) {
+        let document = self.document;
+        // Templates that differ only in parameter names (`/a/{x}`, `/a/{y}`) are one path
+        // (OpenAPI forbids them); paths that differ in text around parameters are told
+        // apart at run time, most specific first.
+        let mut routes: HashMap<(String, Method), String> = HashMap::new();
+        for (path, item) in document.paths() {
+            let path_pointer = push_pointer("/paths", path);
+            let Some((item, _)) = self.resolver.object(item, &path_pointer) else {
+                continue;
+            };
+            if PathTemplate::parse(path).is_none() {
+                self.diagnostics.error(
+                    path_pointer.clone(),
+                    format!("malformed path template `{path}`: each `{{` needs a name and a closing `}}`"),
+                );
+                continue;
+            }
+            let shape = PathTemplate::parse(path)
+                .map(|t| t.shape())
+                .unwrap_or_default();
+            for (method, operation, pointer) in document.operations(item, &path_pointer) {
+                if let Method::Other(name) = &method
+                    && !Method::is_token(name)
+                {
+                    self.diagnostics.error(
+                        pointer.clone(),
+                        format!("`{name}` is not an HTTP method name"),
+                    );
+                }
+                if let Some(first) = routes.get(&(shape.clone(), method.clone())) {
+                    self.diagnostics.error(
+                        pointer.clone(),
+                        format!(
+                            "`{} {path}` is the same template as #{first} with other parameter names, which OpenAPI forbids",
+                            method.as_str()
+                        ),
+                    );
+                } else {
+                    routes.insert((shape.clone(), method.clone()), pointer.clone());
+                }
+                if let Some(security) = operation.value("security") {
+                    self.security(security, &push_pointer(&pointer, "security"));
+                }
+            }
+        }
+        for (name, item) in document.webhooks() {
+            let item_pointer = push_pointer("/webhooks", name);
+            let Some((item, _)) = self.resolver.object(item, &item_pointer) else {
+                continue;
+            };
+            for (_, operation, pointer) in document.operations(item, &item_pointer) {
+                if let Some(security) = operation.value("security") {
+                    self.security(security, &push_pointer(&pointer, "security"));
+                }
+            }
+        }
+    }
+
+    fn security(&mut self, requirements: &Value, pointer: &str) {
+        let Some(requirements) = requirements.as_array() else {
+            return;
+        };
         for (index, requirement) in requirements.iter().enumerate() {
+            let Some(requirement) = requirement.as_object() else {
+                self.diagnostics.error(
+                    push_pointer(pointer, &index.to_string()),
+                    "a security requirement is a mapping of scheme names to scopes",
+                );
+                continue;
+            };
             for name in requirement.keys() {
-                if !known.contains(name.as_str()) {
+                if !self.scheme_names.contains(name) {
                     self.diagnostics.error(
                         push_pointer(&push_pointer(pointer, &index.to_string()), name),
                         format!("security requirement names `{name}`, which is not in components/securitySchemes"),
@@ -720,52 +872,32 @@ impl<'r, 'a> Walk<'r, 'a, '_> {
     }
 }
 
-/// The axum route for a spec path: each segment holding parameters becomes one capture named
-/// by its position (`/repos/{owner}` is `/repos/{s2}`), so that templates naming the same
-/// position differently share one route tree.
-pub fn route_path(path: &str) -> String {
-    path.split('/')
-        .enumerate()
-        .map(|(index, segment)| {
-            if segment.contains('{') {
-                format!("{{s{index}}}")
-            } else {
-                segment.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+/// A discriminator mapping value: a `$ref`, or a bare schema name.
+pub fn mapping_reference(target: &str) -> String {
+    if target.starts_with('#') {
+        target.to_string()
+    } else {
+        format!(
+            "#/components/schemas/{}",
+            crate::load::bundle::escape_fragment(&target.replace('~', "~0").replace('/', "~1"))
+        )
+    }
 }
 
-/// A template with its parameter names erased: `/a/{x}.json` is `/a/{}.json`.
-fn template_shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_name = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_name = true;
-                out.push_str("{}");
-            }
-            '}' => in_name = false,
-            c if !in_name => out.push(c),
-            _ => {}
-        }
+fn describe_role(role: Role) -> &'static str {
+    match role {
+        Role::Schema => "a schema",
+        Role::Parameter => "a parameter",
+        Role::Response => "a response",
+        Role::RequestBody => "a request body",
+        Role::Header => "a header",
+        Role::MediaType => "a media type",
+        Role::PathItem => "a path item",
+        Role::Operation => "an operation",
+        Role::Example => "an example",
+        Role::Link => "a link",
+        Role::SecurityScheme => "a security scheme",
+        Role::Content => "a content map",
+        _ => "something else",
     }
-    out
-}
-
-/// The `{name}` placeholders of a path template, in order.
-pub fn path_template_params(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            out.push(String::new());
-            break;
-        };
-        out.push(rest[open + 1..open + close].to_string());
-        rest = &rest[open + close + 1..];
-    }
-    out
 }

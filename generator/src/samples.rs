@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Api, Primitive, TypeKind, TypeRef};
+use crate::ir::{Api, EnumValue, Primitive, TypeKind, TypeRef};
 
 /// Beyond this depth optional fields are left out and arrays are empty, so recursive schemas
 /// end.
@@ -38,10 +38,14 @@ fn sample_at(api: &Api, ty: &TypeRef, depth: usize) -> Value {
                 }
                 Value::Object(object)
             }
-            TypeKind::Enum(string_enum) => {
-                string_enum.variants.first().map_or(Value::Null, |variant| {
-                    Value::String(variant.wire_value.clone())
-                })
+            TypeKind::Enum(values) => {
+                values
+                    .variants
+                    .first()
+                    .map_or(Value::Null, |variant| match &variant.value {
+                        EnumValue::String(text) => Value::String(text.clone()),
+                        EnumValue::Integer(number) => Value::from(*number),
+                    })
             }
             TypeKind::Union(union) => {
                 let Some(first) = union.variants.first() else {
@@ -67,11 +71,18 @@ fn sample_at(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             Primitive::Uuid => json!("4b9e0a5c-8f1e-4d2a-9c3b-2a1f0e9d8c7b"),
             Primitive::Base64 => json!("aGVsbG8="),
             Primitive::Binary => json!([104, 105]),
+            Primitive::Null => Value::Null,
         },
         TypeRef::Array(_) if depth >= MAX_DEPTH => json!([]),
         TypeRef::Array(inner) => json!([sample_at(api, inner.non_null(), depth + 1)]),
         TypeRef::Map(inner) => json!({ "key": sample_at(api, inner.non_null(), depth + 1) }),
         TypeRef::Nullable(inner) => sample_at(api, inner, depth),
+        TypeRef::Tuple(members) => Value::Array(
+            members
+                .iter()
+                .map(|member| sample_at(api, member, depth + 1))
+                .collect(),
+        ),
         TypeRef::Any => json!({ "any": "value" }),
     }
 }

@@ -44,6 +44,15 @@ pub enum ClientError {
     Encode { name: String, message: String },
 }
 
+/// A method the `http` crate has no constant for (OpenAPI 3.2's `QUERY`, or one of an
+/// operation's `additionalOperations`), by name.
+pub fn method(name: &'static str) -> Result<reqwest::Method, ClientError> {
+    reqwest::Method::from_bytes(name.as_bytes()).map_err(|err| ClientError::Encode {
+        name: "method".to_string(),
+        message: format!("`{name}`: {err}"),
+    })
+}
+
 /// A request being assembled.
 pub struct RequestParts {
     pub path: String,

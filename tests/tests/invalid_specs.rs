@@ -14,6 +14,7 @@ fn diagnose(name: &str) -> String {
         spec_label: label.clone(),
         command: "test".into(),
         runtime_path: "../../runtime".into(),
+        strict: false,
     };
     match contractgen::generate(&Source::new(&label, text), &settings) {
         Ok(_) => panic!("{name} was accepted"),

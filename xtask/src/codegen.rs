@@ -53,6 +53,34 @@ pub fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
+/// The specs of a corpus folder: its YAML and JSON files, and the entry document of each
+/// subfolder (a multi-file spec: the top-level file of the subfolder that declares `openapi`
+/// or `swagger`; the files it refers to are read from there).
+pub fn corpus_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut specs = spec_paths(dir)?;
+    let entries =
+        fs::read_dir(dir).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        for candidate in spec_paths(&folder)? {
+            let head: String = fs::read_to_string(&candidate)
+                .unwrap_or_default()
+                .lines()
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\n");
+            if head.contains("openapi") || head.contains("swagger") {
+                specs.push(candidate);
+            }
+        }
+    }
+    Ok(specs)
+}
+
 /// A path's file name as text, for labels and filters.
 pub fn file_name(path: &Path) -> String {
     path.file_name()
@@ -78,6 +106,8 @@ pub fn generate_specs(root: &Path) -> Result<Vec<SpecOutput>, String> {
             spec_label: label.clone(),
             command: GENERATE_COMMAND.to_string(),
             runtime_path: "../../runtime".to_string(),
+            // The contracts are ours: a defect the generator would repair is an error.
+            strict: true,
         };
         let started = Instant::now();
         let result = fs::read_to_string(&path)
@@ -128,8 +158,14 @@ pub fn generate_all() -> Result<(), String> {
     Ok(())
 }
 
-/// `--spec PATH --out DIR`: a crate for any spec a user brings.
-pub fn generate_one(spec: &Path, out: &Path, name: Option<String>) -> Result<(), String> {
+/// `--spec PATH --out DIR`: a crate for any spec a user brings. Repaired defects are printed
+/// as warnings (errors with `strict`).
+pub fn generate_one(
+    spec: &Path,
+    out: &Path,
+    name: Option<String>,
+    strict: bool,
+) -> Result<(), String> {
     let source = Source::read(spec).map_err(|err| err.to_string())?;
     let stem = stem_of(spec);
     let settings = Settings {
@@ -141,10 +177,12 @@ pub fn generate_one(spec: &Path, out: &Path, name: Option<String>) -> Result<(),
             out.display()
         ),
         runtime_path: runtime_path(),
+        strict,
     };
     let started = Instant::now();
     let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;
     let elapsed = started.elapsed();
+    print_warnings(&generated.warnings);
     println!(
         "the crate depends on contract-runtime at {}",
         settings.runtime_path
@@ -152,8 +190,11 @@ pub fn generate_one(spec: &Path, out: &Path, name: Option<String>) -> Result<(),
     let counts = write_crate(out, &generated.files)
         .map_err(|err| format!("writing {}: {err}", out.display()))?;
     println!(
-        "{}: {} operations, {} types, {} lines; {} written, {} unchanged, {} removed in {}; {:.1} ms",
+        "{} (OpenAPI {}, {} file{}): {} operations, {} types, {} lines; {} written, {} unchanged, {} removed in {}; {:.1} ms",
         spec.display(),
+        generated.dialect,
+        generated.files_read,
+        if generated.files_read == 1 { "" } else { "s" },
         generated.operations,
         generated.types,
         generated.lines(),
@@ -164,6 +205,21 @@ pub fn generate_one(spec: &Path, out: &Path, name: Option<String>) -> Result<(),
         elapsed.as_secs_f64() * 1000.0
     );
     Ok(())
+}
+
+/// The repairs made while generating, one per line, located like errors.
+pub fn print_warnings(warnings: &[contractgen::Diagnostic]) {
+    if warnings.is_empty() {
+        return;
+    }
+    eprintln!(
+        "{} warning{} (defects read anyway; --strict makes them errors):",
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    );
+    for warning in warnings {
+        eprintln!("  warning: {warning}");
+    }
 }
 
 pub fn check_all() -> Result<(), String> {

@@ -1,6 +1,8 @@
 //! `cargo xtask corpus`: the generator on real-world specs. Each spec is generated with
 //! default settings into a scratch workspace under `target/corpus/` and compiled with
-//! warnings denied; one table reports the outcome per spec.
+//! warnings denied (`cargo clippy --all-features -- -D warnings`); one table reports, per
+//! spec, the dialect read, the files read, the warnings (repaired defects), whether it
+//! generated and compiled, and the generation time.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,15 +11,31 @@ use std::time::Instant;
 
 use contractgen::{Settings, Source};
 
-use crate::codegen::{file_name, spec_paths, workspace_root, write_crate};
+use crate::codegen::{corpus_specs, file_name, workspace_root, write_crate};
+
+/// What generating one spec gave.
+struct Outcome {
+    dialect: &'static str,
+    files_read: usize,
+    warnings: Vec<contractgen::Diagnostic>,
+    operations: usize,
+    types: usize,
+    lines: usize,
+    seconds: f64,
+}
 
 struct Row {
     spec: String,
-    generated: Result<(usize, usize, usize, f64), String>,
+    generated: Result<Outcome, String>,
     compiled: Option<Result<f64, String>>,
 }
 
-pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), String> {
+pub fn run(
+    dir: Option<PathBuf>,
+    only: Option<&str>,
+    build: bool,
+    verbose: bool,
+) -> Result<(), String> {
     let root = workspace_root();
     let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
     let scratch = root.join("target/corpus");
@@ -29,8 +47,11 @@ pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), 
     )
     .map_err(|err| err.to_string())?;
     let mut rows = Vec::new();
-    for spec in spec_paths(&dir)? {
-        let name = file_name(&spec);
+    for spec in corpus_specs(&dir)? {
+        let name = spec
+            .strip_prefix(&dir)
+            .map(|relative| relative.display().to_string())
+            .unwrap_or_else(|_| file_name(&spec));
         if only.is_some_and(|only| !name.contains(only)) {
             continue;
         }
@@ -66,6 +87,18 @@ pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), 
         .iter()
         .filter(|row| row.generated.is_err() || matches!(row.compiled, Some(Err(_))))
         .count();
+    if verbose {
+        for row in &rows {
+            if let Ok(outcome) = &row.generated
+                && !outcome.warnings.is_empty()
+            {
+                println!("\n{}:", row.spec);
+                for warning in &outcome.warnings {
+                    println!("  warning: {warning}");
+                }
+            }
+        }
+    }
     if failed == 0 {
         println!("{} passed, 0 failed", rows.len());
         Ok(())
@@ -82,28 +115,28 @@ pub fn run(dir: Option<PathBuf>, only: Option<&str>, build: bool) -> Result<(), 
     }
 }
 
-fn generate(
-    spec: &Path,
-    out: &Path,
-    crate_name: &str,
-) -> Result<(usize, usize, usize, f64), String> {
+fn generate(spec: &Path, out: &Path, crate_name: &str) -> Result<Outcome, String> {
     let source = Source::read(spec).map_err(|err| err.to_string())?;
     let settings = Settings {
         crate_name: crate_name.to_string(),
         spec_label: file_name(spec),
         command: "cargo xtask corpus".to_string(),
         runtime_path: crate::codegen::runtime_path(),
+        strict: false,
     };
     let started = Instant::now();
     let generated = contractgen::generate(&source, &settings).map_err(|err| err.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
     write_crate(out, &generated.files).map_err(|err| err.to_string())?;
-    Ok((
-        generated.operations,
-        generated.types,
-        generated.lines(),
+    Ok(Outcome {
+        dialect: generated.dialect,
+        files_read: generated.files_read,
+        lines: generated.lines(),
+        warnings: generated.warnings,
+        operations: generated.operations,
+        types: generated.types,
         seconds,
-    ))
+    })
 }
 
 fn compile(scratch: &Path, crate_name: &str) -> Result<f64, String> {
@@ -134,15 +167,21 @@ fn compile(scratch: &Path, crate_name: &str) -> Result<f64, String> {
 }
 
 fn print_row(row: &Row) {
-    let (generated, detail) = match &row.generated {
-        Ok((operations, types, lines, seconds)) => (
+    let (dialect, files, warnings, generated, detail) = match &row.generated {
+        Ok(outcome) => (
+            outcome.dialect.to_string(),
+            outcome.files_read.to_string(),
+            outcome.warnings.len().to_string(),
             "yes",
             format!(
-                "{operations:>5} ops {types:>5} types {lines:>7} lines  generated in {:>7.1} ms",
-                seconds * 1000.0
+                "{:>7.1} ms {:>5} ops {:>5} types {:>7} lines",
+                outcome.seconds * 1000.0,
+                outcome.operations,
+                outcome.types,
+                outcome.lines
             ),
         ),
-        Err(_) => ("no", String::new()),
+        Err(_) => ("-".into(), "-".into(), "-".into(), "no", String::new()),
     };
     let compiled = match &row.compiled {
         Some(Ok(seconds)) => format!("yes ({seconds:.1} s)"),
@@ -150,7 +189,7 @@ fn print_row(row: &Row) {
         None => "-".to_string(),
     };
     println!(
-        "{:<28} generated: {generated:<3}  compiles: {compiled:<12} {detail}",
+        "{:<28} dialect: {dialect:<4} files: {files:>4}  warnings: {warnings:>4}  generated: {generated:<3}  compiles: {compiled:<12} {detail}",
         row.spec
     );
 }

@@ -37,6 +37,10 @@ enum Command {
         /// Cargo package name for --spec (default: the spec's file stem + `-api`).
         #[arg(long, requires = "spec")]
         name: Option<String>,
+        /// Refuse defects that are otherwise repaired with a warning (the specs in specs/
+        /// are always generated this way).
+        #[arg(long, requires = "spec")]
+        strict: bool,
     },
     /// Fail, with a diff, when generated/ is not what specs/ produce.
     Check,
@@ -67,6 +71,9 @@ enum Command {
         /// Generate only; skip `cargo build`.
         #[arg(long)]
         no_build: bool,
+        /// Print every warning (each repaired defect), not only their count.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Classify spec changes (against a git revision, or between two files) as breaking,
     /// possibly breaking or non-breaking; fails on unacknowledged breaking changes.
@@ -91,7 +98,8 @@ fn main() -> ExitCode {
             spec: Some(spec),
             out: Some(out),
             name,
-        } => codegen::generate_one(&spec, &out, name),
+            strict,
+        } => codegen::generate_one(&spec, &out, name, strict),
         Command::Generate { .. } => codegen::generate_all(),
         Command::Check => codegen::check_all(),
         Command::Bench { iterations, only } => bench::run(iterations, only.as_deref()),
@@ -100,7 +108,8 @@ fn main() -> ExitCode {
             dir,
             only,
             no_build,
-        } => corpus::run(dir, only.as_deref(), !no_build),
+            verbose,
+        } => corpus::run(dir, only.as_deref(), !no_build, verbose),
         // Its own exit status: 1 for breaking changes, 2 for unreadable input.
         Command::Breaking(args) => return breaking::run(&args),
         Command::Serve { api, port, rest } => serve::run(&api, port, &rest),

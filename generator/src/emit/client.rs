@@ -122,7 +122,7 @@ pub fn emit_client(
     }
 }
 
-fn method_tokens(method: Method) -> TokenStream {
+fn method_tokens(method: &Method) -> TokenStream {
     match method {
         Method::Get => quote!(reqwest::Method::GET),
         Method::Put => quote!(reqwest::Method::PUT),
@@ -132,6 +132,10 @@ fn method_tokens(method: Method) -> TokenStream {
         Method::Head => quote!(reqwest::Method::HEAD),
         Method::Patch => quote!(reqwest::Method::PATCH),
         Method::Trace => quote!(reqwest::Method::TRACE),
+        Method::Query | Method::Other(_) => {
+            let name = method.as_str();
+            quote!(rt::method(#name)?)
+        }
     }
 }
 
@@ -375,7 +379,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
             _ => return Err(received.unexpected()),
         })),
     };
-    let method = method_tokens(operation.method);
+    let method = method_tokens(&operation.method);
     let builder_binding = if body.is_some()
         || scheme_indices.iter().any(|index| {
             !matches!(

@@ -29,6 +29,8 @@ pub struct Settings {
     pub command: String,
     /// Path from the generated crate to the `contract-runtime` crate, for its manifest.
     pub runtime_path: String,
+    /// Every repair of a defect is an error (`--strict`).
+    pub strict: bool,
 }
 
 /// A file before formatting.

@@ -5,7 +5,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::docs;
-use crate::ir::{Api, Field, Primitive, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Api, Enum, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
+};
 
 /// What the emitted code needs from outside `std` and `serde`, so the crate's manifest and
 /// support module list only that.
@@ -75,6 +77,7 @@ impl Needs {
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
                 self.add(inner)
             }
+            TypeRef::Tuple(members) => members.iter().for_each(|member| self.add(member)),
         }
     }
 
@@ -169,6 +172,10 @@ impl<'a> ModelsEmitter<'a> {
                 let inner = self.type_tokens(inner);
                 quote!(Option<#inner>)
             }
+            TypeRef::Tuple(members) => {
+                let members = members.iter().map(|member| self.type_tokens(member));
+                quote!((#(#members,)*))
+            }
             TypeRef::Any => quote!(::serde_json::Value),
         }
     }
@@ -200,6 +207,7 @@ impl<'a> ModelsEmitter<'a> {
                 quote!(crate::support::Base64)
             }
             Primitive::Binary => quote!(Vec<u8>),
+            Primitive::Null => quote!(()),
         }
     }
 
@@ -208,7 +216,8 @@ impl<'a> ModelsEmitter<'a> {
         let name = ident(&def.name);
         match &def.kind {
             TypeKind::Struct(structure) => self.structure(def, structure, doc),
-            TypeKind::Enum(string_enum) => string_enum_item(&name, string_enum, doc),
+            TypeKind::Enum(values) if values.is_integer() => integer_enum_item(&name, values, doc),
+            TypeKind::Enum(values) => string_enum_item(&name, values, doc),
             TypeKind::Union(union) => self.union(&name, union, doc),
             TypeKind::Alias {
                 target,
@@ -412,21 +421,41 @@ impl<'a> ModelsEmitter<'a> {
     }
 }
 
-fn string_enum_item(name: &Ident, string_enum: &StringEnum, doc: TokenStream) -> TokenStream {
-    let variants = string_enum.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire_value;
-        let rename = (variant.rust_name != *wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote! {
-            #rename
-            #variant_name,
-        }
-    });
-    let arms = string_enum.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire_value;
-        quote!(Self::#variant_name => #wire,)
-    });
+fn variant_docs(variant: &crate::ir::EnumVariant) -> TokenStream {
+    docs::attrs(&docs::lines(&variant.docs))
+}
+
+fn string_enum_item(name: &Ident, string_enum: &Enum, doc: TokenStream) -> TokenStream {
+    let wire_values: Vec<String> = string_enum
+        .variants
+        .iter()
+        .map(|variant| match &variant.value {
+            EnumValue::String(text) => text.clone(),
+            EnumValue::Integer(number) => number.to_string(),
+        })
+        .collect();
+    let variants = string_enum
+        .variants
+        .iter()
+        .zip(&wire_values)
+        .map(|(variant, wire)| {
+            let variant_name = ident(&variant.rust_name);
+            let rename = (variant.rust_name != *wire).then(|| quote!(#[serde(rename = #wire)]));
+            let doc = variant_docs(variant);
+            quote! {
+                #doc
+                #rename
+                #variant_name,
+            }
+        });
+    let arms = string_enum
+        .variants
+        .iter()
+        .zip(&wire_values)
+        .map(|(variant, wire)| {
+            let variant_name = ident(&variant.rust_name);
+            quote!(Self::#variant_name => #wire,)
+        });
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -446,6 +475,87 @@ fn string_enum_item(name: &Ident, string_enum: &StringEnum, doc: TokenStream) ->
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// An enum of integers: serialised as its number, and only the documented numbers decode.
+fn integer_enum_item(name: &Ident, values: &Enum, doc: TokenStream) -> TokenStream {
+    let numbers: Vec<i64> = values
+        .variants
+        .iter()
+        .map(|variant| match &variant.value {
+            EnumValue::Integer(number) => *number,
+            EnumValue::String(_) => 0,
+        })
+        .collect();
+    let variants = values.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let doc = variant_docs(variant);
+        quote!(#doc #variant_name,)
+    });
+    let to_number = values
+        .variants
+        .iter()
+        .zip(&numbers)
+        .map(|(variant, number)| {
+            let variant_name = ident(&variant.rust_name);
+            quote!(Self::#variant_name => #number,)
+        });
+    let from_number = values
+        .variants
+        .iter()
+        .zip(&numbers)
+        .map(|(variant, number)| {
+            let variant_name = ident(&variant.rust_name);
+            quote!(#number => Ok(Self::#variant_name),)
+        });
+    let expected = format!(
+        "one of {}",
+        numbers
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub const fn value(&self) -> i64 {
+                match self {
+                    #(#to_number)*
+                }
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                match i64::deserialize(deserializer)? {
+                    #(#from_number)*
+                    other => Err(serde::de::Error::invalid_value(
+                        serde::de::Unexpected::Signed(other),
+                        &#expected,
+                    )),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}", self.value())
             }
         }
     }

@@ -16,7 +16,23 @@ use crate::ir::{
     TypeKind, TypeRef,
 };
 use crate::names;
-use crate::resolve::route_path;
+
+/// The axum route for a spec path: each segment holding parameters becomes one capture named
+/// by its position (`/repos/{owner}` is `/repos/{s2}`), so that templates naming the same
+/// position differently share one route tree.
+pub fn route_path(path: &str) -> String {
+    path.split('/')
+        .enumerate()
+        .map(|(index, segment)| {
+            if segment.contains('{') {
+                format!("{{s{index}}}")
+            } else {
+                segment.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
 
 /// Tags in first-use order, each with its operations; untagged operations go to `Default`.
 pub fn tags(api: &Api) -> Vec<(String, Vec<&Operation>)> {
@@ -58,6 +74,9 @@ enum ServerItem<'a> {
     Dispatcher(Vec<&'a Operation>),
     /// The `IntoResponse` impl of an operation's `Response`.
     Response(&'a Operation),
+    /// The methods axum has no router function for (3.2's `QUERY`, `additionalOperations`)
+    /// on one route: the route's fallback, dispatching on the method name.
+    Methods(Vec<(Method, Vec<&'a Operation>)>),
 }
 
 /// Operations by the route axum sees, then by method in first-seen order: one route per
@@ -74,7 +93,7 @@ fn routes(api: &Api) -> Routes<'_> {
             .find(|(method, _)| *method == operation.method)
         {
             Some((_, same)) => same.push(operation),
-            None => methods.push((operation.method, vec![operation])),
+            None => methods.push((operation.method.clone(), vec![operation])),
         }
     }
     routes
@@ -98,6 +117,14 @@ pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
     for methods in routes.values() {
         for (_, same) in methods.iter().filter(|(_, same)| same.len() > 1) {
             items.push(ServerItem::Dispatcher(same.clone()));
+        }
+        let custom: Vec<(Method, Vec<&Operation>)> = methods
+            .iter()
+            .filter(|(method, _)| method_fn(method).is_none())
+            .cloned()
+            .collect();
+        if !custom.is_empty() {
+            items.push(ServerItem::Methods(custom));
         }
     }
     items.extend(api.operations.iter().map(ServerItem::Response));
@@ -145,6 +172,7 @@ pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
             }
             ServerItem::Dispatcher(operations) => dispatcher(&bound(&trait_names), operations),
             ServerItem::Response(operation) => into_response(operation),
+            ServerItem::Methods(methods) => custom_methods(&bound(&trait_names), methods),
         }),
     }
 }
@@ -152,19 +180,27 @@ pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
 /// `Shared` and the functions that build the router.
 fn router(api: &Api, routes: &Routes<'_>, bound: &TokenStream) -> TokenStream {
     let routes = routes.iter().map(|(path, methods)| {
-        let methods = methods.iter().enumerate().map(|(index, (method, same))| {
-            let handler = match dispatcher_order(same).first() {
-                Some(first) if same.len() > 1 => dispatcher_ident(first),
-                _ => handler_ident(same[0]),
-            };
-            let method = method_fn(*method);
-            if index == 0 {
-                quote!(axum::routing::#method(#handler::<T>))
-            } else {
-                quote!(.#method(#handler::<T>))
+        let standard: Vec<_> = methods
+            .iter()
+            .filter_map(|(method, same)| Some((method_fn(method)?, entry_handler(same))))
+            .collect();
+        let mut chain = match standard.split_first() {
+            Some(((method, handler), rest)) => {
+                let rest = rest
+                    .iter()
+                    .map(|(method, handler)| quote!(.#method(#handler::<T>)));
+                quote!(axum::routing::#method(#handler::<T>) #(#rest)*)
             }
-        });
-        quote!(.route(#path, #(#methods)*))
+            None => quote!(axum::routing::MethodRouter::new()),
+        };
+        if let Some(custom) = methods
+            .iter()
+            .find(|(method, _)| method_fn(method).is_none())
+            .map(|(_, same)| custom_methods_ident(same))
+        {
+            chain = quote!(#chain.fallback(#custom::<T>));
+        }
+        quote!(.route(#path, #chain))
     });
     let config_allow = api.operations.iter().all(|operation| operation.body.is_none()).then(|| {
         quote!(#[allow(dead_code, reason = "no operation of this spec takes a request body")])
@@ -275,8 +311,9 @@ fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> TokenStream {
     }
 }
 
-fn method_fn(method: Method) -> proc_macro2::Ident {
-    ident(match method {
+/// axum's router function for a method; `None` for methods it has none for.
+fn method_fn(method: &Method) -> Option<proc_macro2::Ident> {
+    Some(ident(match method {
         Method::Get => "get",
         Method::Put => "put",
         Method::Post => "post",
@@ -285,7 +322,57 @@ fn method_fn(method: Method) -> proc_macro2::Ident {
         Method::Head => "head",
         Method::Patch => "patch",
         Method::Trace => "trace",
-    })
+        Method::Query | Method::Other(_) => return None,
+    }))
+}
+
+/// The handler a route calls for one method: the operation's, or the dispatcher of several.
+fn entry_handler(same: &[&Operation]) -> proc_macro2::Ident {
+    match dispatcher_order(same).first() {
+        Some(first) if same.len() > 1 => dispatcher_ident(first),
+        _ => handler_ident(same[0]),
+    }
+}
+
+fn custom_methods_ident(first: &[&Operation]) -> proc_macro2::Ident {
+    ident(&format!(
+        "methods_{}",
+        entry_handler(first).to_string().trim_start_matches("r#")
+    ))
+}
+
+/// A route's fallback for the methods axum has no router function for: picks the handler by
+/// method name, and refuses any other method with 405.
+fn custom_methods(bound: &TokenStream, methods: &[(Method, Vec<&Operation>)]) -> TokenStream {
+    let Some((_, first)) = methods.first() else {
+        return TokenStream::new();
+    };
+    let name = custom_methods_ident(first);
+    let arms = methods.iter().map(|(method, same)| {
+        let method = method.as_str();
+        let handler = entry_handler(same);
+        quote!(#method => #handler(State(shared), request).await,)
+    });
+    let doc = format!(
+        " Dispatches `{}` by method name (axum routes only the standard methods).",
+        methods
+            .iter()
+            .map(|(method, _)| method.as_str())
+            .collect::<Vec<_>>()
+            .join("`, `")
+    );
+    quote! {
+        #[doc = #doc]
+        async fn #name<T: #bound>(
+            State(shared): State<Arc<Shared<T>>>,
+            request: Request,
+        ) -> Result<Response, rt::Rejection> {
+            match request.method().as_str() {
+                #(#arms)*
+                _ => Err(rt::method_not_allowed().await),
+            }
+        }
+    }
 }
 
 fn credentials_type(api: &Api, operation: &Operation) -> Option<TokenStream> {

@@ -142,6 +142,7 @@ fn named(ty: &TypeRef, out: &mut Vec<TypeId>) {
     match ty {
         TypeRef::Named(id) => out.push(*id),
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
+        TypeRef::Tuple(members) => members.iter().for_each(|member| named(member, out)),
         TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }

@@ -52,6 +52,7 @@ fn collect_all(ty: &TypeRef, out: &mut Vec<usize>) {
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
             collect_all(inner, out)
         }
+        TypeRef::Tuple(members) => members.iter().for_each(|member| collect_all(member, out)),
         TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }

@@ -1,5 +1,5 @@
-//! Lowering: the validated `openapiv3` document becomes the [`ir::Api`](crate::ir::Api), in
-//! small passes: component schemas, operations (with their inline schemas), security
+//! Lowering: the validated document becomes the [`ir::Api`](crate::ir::Api), in small
+//! passes: component schemas, operations and webhooks (with their inline schemas), security
 //! schemes, then the cycle pass that decides where recursion needs a `Box`.
 
 mod cycles;
@@ -7,16 +7,16 @@ mod schema;
 pub mod wire;
 
 use indexmap::IndexMap;
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
+use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, push_pointer};
+use crate::document::{Document, Method, Obj};
 use crate::ir::{
-    Api, Content, Docs, MediaKind, Method, Operation, ParameterLocation, ParameterStyle,
-    PathSegment, PathTemplate, Primitive, RequestBody, Response, ResponseHeader,
-    SecurityRequirement, SecurityScheme, SecuritySchemeKind, Server, StatusCode, TypeRef,
+    Api, Content, Docs, MediaKind, Operation, ParameterLocation, ParameterStyle, PathTemplate,
+    Primitive, RequestBody, Response, ResponseHeader, SecurityRequirement, SecurityScheme,
+    SecuritySchemeKind, Server, ServerVariable, StatusCode, TypeRef,
 };
 use crate::names::{self, Scope};
-use crate::resolve::{SchemaRef, View, parameter_schema, ref_pointer};
 
 use schema::{SchemaLowering, docs_of};
 
@@ -24,19 +24,23 @@ pub use wire::wire_contract;
 
 /// The IR of a validated document, except [`Api::wire`] (see [`wire_contract`]), which
 /// callers build on another core meanwhile.
-pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
+pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
     let mut schemas = SchemaLowering::new(document);
-    schemas.lower_components(document, diagnostics);
+    schemas.lower_components(diagnostics);
     let security_schemes = security_schemes(document);
-    let mut operations = Vec::new();
     let mut method_names = Scope::default();
     let mut type_stems = Scope::default();
-    for (path, item) in document.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
+    let mut operations = Vec::new();
+    let resolver = schemas.resolver;
+    for (path, item) in document.paths() {
+        let item_pointer = push_pointer("/paths", path);
+        let Some((item, resolved_pointer)) = resolver.object(item, &item_pointer) else {
             continue;
         };
-        for (method, operation) in item.iter() {
-            let pointer = push_pointer(&push_pointer("/paths", path), method);
+        let Some(template) = PathTemplate::parse(path) else {
+            continue;
+        };
+        for (method, operation, pointer) in document.operations(item, &item_pointer) {
             let lowered = OperationLowering {
                 schemas: &mut schemas,
                 diagnostics,
@@ -44,9 +48,9 @@ pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
                 security_schemes: &security_schemes,
             }
             .lower(
-                path,
+                &template,
                 method,
-                &item.parameters,
+                (item, &resolved_pointer),
                 operation,
                 &pointer,
                 &mut method_names,
@@ -55,88 +59,129 @@ pub fn lower(document: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
             operations.push(lowered);
         }
     }
+    let mut webhooks = Vec::new();
+    for (name, item) in document.webhooks() {
+        let item_pointer = push_pointer("/webhooks", name);
+        let Some((item, resolved_pointer)) = resolver.object(item, &item_pointer) else {
+            continue;
+        };
+        // The receiver mounts each webhook at its name.
+        let route = format!("/{}", name.trim_start_matches('/'));
+        let template = PathTemplate {
+            raw: route.clone(),
+            segments: vec![crate::ir::PathSegment::Literal(route)],
+        };
+        for (method, operation, pointer) in document.operations(item, &item_pointer) {
+            let lowered = OperationLowering {
+                schemas: &mut schemas,
+                diagnostics,
+                document,
+                security_schemes: &security_schemes,
+            }
+            .lower(
+                &template,
+                method,
+                (item, &resolved_pointer),
+                operation,
+                &pointer,
+                &mut method_names,
+                &mut type_stems,
+            );
+            webhooks.push(lowered);
+        }
+    }
     let (mut types, examples) = schemas.finish();
     cycles::break_cycles(&mut types);
+    let root = document.root();
+    let info = root.obj("info").unwrap_or(Obj::empty());
     Api {
-        title: document.info.title.clone(),
-        version: document.info.version.clone(),
-        description: document.info.description.clone(),
-        servers: document
-            .servers
-            .iter()
-            .map(|server| Server {
-                url: server.url.clone(),
-                description: server.description.clone(),
+        title: info.text("title").unwrap_or("API").to_string(),
+        version: info
+            .value("version")
+            .map(|version| match version {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
             })
-            .collect(),
+            .unwrap_or_else(|| "0".to_string()),
+        summary: info.text("summary").map(str::to_string),
+        description: info.str("description").map(str::to_string),
+        dialect: document.written.label(),
+        servers: servers(root),
         types,
         operations,
+        webhooks,
         security_schemes,
         examples,
         wire: serde_json::Value::Null,
+        webhook_wire: serde_json::Value::Null,
     }
 }
 
-fn security_schemes(document: &OpenAPI) -> Vec<SecurityScheme> {
-    let mut scope = Scope::default();
-    let Some(components) = &document.components else {
-        return Vec::new();
-    };
-    components
-        .security_schemes
+fn servers(root: Obj<'_>) -> Vec<Server> {
+    root.array("servers")
         .iter()
+        .filter_map(Obj::of)
+        .filter_map(|server| {
+            Some(Server {
+                url: server.str("url")?.to_string(),
+                description: server.text("description").map(str::to_string),
+                variables: server
+                    .entries("variables")
+                    .filter_map(|(name, variable)| {
+                        let variable = Obj::of(variable)?;
+                        Some(ServerVariable {
+                            name: name.to_string(),
+                            default: variable.str("default").unwrap_or_default().to_string(),
+                            values: variable
+                                .array("enum")
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect(),
+                            description: variable.text("description").map(str::to_string),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn security_schemes(document: &Document) -> Vec<SecurityScheme> {
+    let mut scope = Scope::default();
+    document
+        .components("securitySchemes")
         .filter_map(|(name, scheme)| {
-            let ReferenceOr::Item(scheme) = scheme else {
-                return None;
-            };
-            let (kind, description) = match scheme {
-                openapiv3::SecurityScheme::APIKey {
-                    location,
-                    name,
-                    description,
-                    ..
-                } => (
-                    SecuritySchemeKind::ApiKey {
-                        location: match location {
-                            openapiv3::APIKeyLocation::Query => ParameterLocation::Query,
-                            openapiv3::APIKeyLocation::Header => ParameterLocation::Header,
-                            openapiv3::APIKeyLocation::Cookie => ParameterLocation::Cookie,
-                        },
-                        name: name.clone(),
+            let scheme = Obj::of(scheme)?;
+            let kind = match scheme.str("type")? {
+                "apiKey" => SecuritySchemeKind::ApiKey {
+                    location: match scheme.str("in")? {
+                        "query" => ParameterLocation::Query,
+                        "cookie" => ParameterLocation::Cookie,
+                        _ => ParameterLocation::Header,
                     },
-                    description,
-                ),
-                openapiv3::SecurityScheme::HTTP {
-                    scheme,
-                    bearer_format,
-                    description,
-                    ..
-                } => (
-                    SecuritySchemeKind::Http {
-                        scheme: scheme.to_ascii_lowercase(),
-                        bearer_format: bearer_format.clone(),
-                    },
-                    description,
-                ),
-                openapiv3::SecurityScheme::OAuth2 { description, .. } => {
-                    (SecuritySchemeKind::OAuth2, description)
-                }
-                openapiv3::SecurityScheme::OpenIDConnect {
-                    open_id_connect_url,
-                    description,
-                    ..
-                } => (
-                    SecuritySchemeKind::OpenIdConnect {
-                        url: open_id_connect_url.clone(),
-                    },
-                    description,
-                ),
+                    name: scheme.str("name")?.to_string(),
+                },
+                "http" => SecuritySchemeKind::Http {
+                    scheme: scheme.str("scheme")?.trim().to_ascii_lowercase(),
+                    bearer_format: scheme.text("bearerFormat").map(str::to_string),
+                },
+                "oauth2" => SecuritySchemeKind::OAuth2,
+                "openIdConnect" => SecuritySchemeKind::OpenIdConnect {
+                    url: scheme
+                        .str("openIdConnectUrl")
+                        .unwrap_or_default()
+                        .to_string(),
+                },
+                // `mutualTLS` (3.1) is the TLS layer's to check, not the router's: it has no
+                // credentials type, and requirements read it as met.
+                _ => return None,
             };
             Some(SecurityScheme {
-                name: name.clone(),
+                name: name.to_string(),
                 rust_name: scope.claim(names::type_name(name)),
                 kind,
-                description: description.clone(),
+                description: scheme.text("description").map(str::to_string),
             })
         })
         .collect()
@@ -145,7 +190,7 @@ fn security_schemes(document: &OpenAPI) -> Vec<SecurityScheme> {
 struct OperationLowering<'s, 'a, 'd> {
     schemas: &'s mut SchemaLowering<'a>,
     diagnostics: &'d mut Diagnostics,
-    document: &'a OpenAPI,
+    document: &'a Document,
     security_schemes: &'s [SecurityScheme],
 }
 
@@ -153,157 +198,118 @@ impl<'a> OperationLowering<'_, 'a, '_> {
     #[allow(clippy::too_many_arguments)]
     fn lower(
         mut self,
-        path: &str,
-        method: &str,
-        shared_parameters: &'a [ReferenceOr<Parameter>],
-        operation: &'a openapiv3::Operation,
+        template: &PathTemplate,
+        method: Method,
+        (item, item_pointer): (Obj<'a>, &str),
+        operation: Obj<'a>,
         pointer: &str,
         method_names: &mut Scope,
         type_stems: &mut Scope,
     ) -> Operation {
         let id = operation
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{method} {path}"));
+            .text("operationId")
+            .map(str::to_string)
+            .unwrap_or_else(|| crate::load::repair::derived_id(method.as_str(), &template.raw));
         let rust_name = method_names.claim(names::value_name(&id));
         let type_stem = type_stems.claim(names::type_name(&id));
 
         // Operation-level parameters override path-level ones with the same name and location.
-        let mut parameters = Vec::new();
-        let mut param_names = Scope::default();
-        let mut merged: IndexMap<(String, &'static str), (&'a Parameter, String)> = IndexMap::new();
+        let mut merged: IndexMap<(String, String), (Obj<'a>, String)> = IndexMap::new();
+        let resolver = self.schemas.resolver;
         for (list, base) in [
             (
-                shared_parameters,
-                push_pointer(&push_pointer("/paths", path), "parameters"),
+                item.array("parameters"),
+                push_pointer(item_pointer, "parameters"),
             ),
             (
-                &operation.parameters[..],
+                operation.array("parameters"),
                 push_pointer(pointer, "parameters"),
             ),
         ] {
             for (index, parameter) in list.iter().enumerate() {
-                let (parameter, parameter_pointer) = match parameter {
-                    ReferenceOr::Item(parameter) => {
-                        (parameter, push_pointer(&base, &index.to_string()))
-                    }
-                    ReferenceOr::Reference { reference } => {
-                        match self.schemas.resolver.parameter(reference) {
-                            Ok((_, parameter)) => (parameter, ref_pointer(reference)),
-                            Err(_) => continue,
-                        }
-                    }
+                let Some((parameter, parameter_pointer)) =
+                    resolver.object(parameter, &push_pointer(&base, &index.to_string()))
+                else {
+                    continue;
                 };
-                let location = match parameter {
-                    Parameter::Path { .. } => "path",
-                    Parameter::Query { .. } => "query",
-                    Parameter::Header { .. } => "header",
-                    Parameter::Cookie { .. } => "cookie",
+                let (Some(name), Some(location)) = (parameter.str("name"), parameter.str("in"))
+                else {
+                    continue;
                 };
-                let name = parameter.parameter_data_ref().name.clone();
-                merged.insert((name, location), (parameter, parameter_pointer));
+                merged.insert(
+                    (name.to_string(), location.to_string()),
+                    (parameter, parameter_pointer),
+                );
             }
         }
+        let mut parameters = Vec::new();
+        let mut param_names = Scope::default();
         for (parameter, parameter_pointer) in merged.into_values() {
-            parameters.push(self.parameter(
-                parameter,
-                &parameter_pointer,
-                &type_stem,
-                &mut param_names,
-            ));
+            if let Some(lowered) =
+                self.parameter(parameter, &parameter_pointer, &type_stem, &mut param_names)
+            {
+                parameters.push(lowered);
+            }
         }
 
-        let body = operation.request_body.as_ref().and_then(|body| {
-            let (body, body_pointer) = match body {
-                ReferenceOr::Item(body) => (body, push_pointer(pointer, "requestBody")),
-                ReferenceOr::Reference { reference } => {
-                    let (_, body) = self.schemas.resolver.request_body(reference).ok()?;
-                    (body, ref_pointer(reference))
-                }
-            };
+        let body = operation.value("requestBody").and_then(|body| {
+            let (body, body_pointer) =
+                resolver.object(body, &push_pointer(pointer, "requestBody"))?;
             Some(RequestBody {
-                required: body.required,
-                description: body.description.clone(),
-                content: self.content(&body.content, &body_pointer, &format!("{type_stem}Request")),
+                required: body.bool("required").unwrap_or(false),
+                description: body.text("description").map(str::to_string),
+                content: self.content(body, &body_pointer, &format!("{type_stem}Request")),
             })
         });
 
         let mut responses = Vec::new();
+        let mut default = None;
         let responses_pointer = push_pointer(pointer, "responses");
-        for (status, response) in &operation.responses.responses {
-            let (status, key) = match status {
-                openapiv3::StatusCode::Code(code) => (StatusCode::Code(*code), code.to_string()),
-                openapiv3::StatusCode::Range(range) => {
-                    (StatusCode::Range(*range), format!("{range}XX"))
-                }
+        for (key, response) in operation.entries("responses") {
+            if key.starts_with("x-") {
+                continue;
+            }
+            let response_pointer = push_pointer(&responses_pointer, key);
+            let Some(status) = status_code(key) else {
+                self.diagnostics.error(
+                    response_pointer,
+                    format!("`{key}` is not a status code (`200`, `4XX` or `default`)"),
+                );
+                continue;
             };
-            if let Some(response) = self.response(
-                response,
-                &push_pointer(&responses_pointer, &key),
-                &type_stem,
-                &key,
-                status,
-            ) {
-                responses.push(response);
+            let label = match status {
+                StatusCode::Code(code) => code.to_string(),
+                StatusCode::Range(range) => format!("{range}XX"),
+                StatusCode::Default => "Default".to_string(),
+            };
+            if let Some(lowered) =
+                self.response(response, &response_pointer, &type_stem, &label, status)
+            {
+                if status == StatusCode::Default {
+                    default = Some(lowered);
+                } else {
+                    responses.push(lowered);
+                }
             }
         }
-        if let Some(default) = &operation.responses.default
-            && let Some(response) = self.response(
-                default,
-                &push_pointer(&responses_pointer, "default"),
-                &type_stem,
-                "Default",
-                StatusCode::Default,
-            )
-        {
-            responses.push(response);
-        }
+        responses.extend(default);
 
-        let requirements = operation
-            .security
-            .as_ref()
-            .or(self.document.security.as_ref());
-        let security = requirements
-            .map(|requirements| {
-                requirements
-                    .iter()
-                    .filter(|requirement| !requirement.is_empty())
-                    .map(|requirement| SecurityRequirement {
-                        schemes: requirement
-                            .iter()
-                            .filter_map(|(name, scopes)| {
-                                let index =
-                                    self.security_schemes.iter().position(|s| &s.name == name)?;
-                                Some((index, scopes.clone()))
-                            })
-                            .collect(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        // An empty requirement (`- {}`) among alternatives makes authentication optional.
-        let optional_auth = requirements.is_some_and(|r| r.iter().any(|req| req.is_empty()));
-        let security = if optional_auth { Vec::new() } else { security };
-
+        let security = self.security(operation);
         Operation {
             id,
             rust_name,
             type_stem,
-            method: match method {
-                "get" => Method::Get,
-                "put" => Method::Put,
-                "post" => Method::Post,
-                "delete" => Method::Delete,
-                "options" => Method::Options,
-                "head" => Method::Head,
-                "patch" => Method::Patch,
-                _ => Method::Trace,
-            },
-            path: path_template(path),
-            tags: operation.tags.clone(),
-            summary: operation.summary.clone(),
-            description: operation.description.clone(),
-            deprecated: operation.deprecated,
+            method,
+            path: template.clone(),
+            tags: operation
+                .array("tags")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            summary: operation.str("summary").map(str::to_string),
+            description: operation.str("description").map(str::to_string),
+            deprecated: operation.bool("deprecated").unwrap_or(false),
             parameters,
             body,
             responses,
@@ -312,158 +318,299 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         }
     }
 
+    /// Alternatives of requirements, each naming schemes known to the document. Alternatives
+    /// that name the same schemes (with other scopes) are one alternative to the code.
+    fn security(&self, operation: Obj<'a>) -> Vec<SecurityRequirement> {
+        let requirements = operation
+            .value("security")
+            .or_else(|| self.document.root().value("security"))
+            .and_then(Value::as_array);
+        let Some(requirements) = requirements else {
+            return Vec::new();
+        };
+        // An empty requirement (`- {}`) among alternatives makes authentication optional.
+        if requirements
+            .iter()
+            .any(|requirement| requirement.as_object().is_some_and(|map| map.is_empty()))
+        {
+            return Vec::new();
+        }
+        let mut out: Vec<SecurityRequirement> = Vec::new();
+        for requirement in requirements.iter().filter_map(Value::as_object) {
+            // Only mutual TLS: met by the transport.
+            if requirement.keys().all(|name| self.transport_only(name)) {
+                return Vec::new();
+            }
+            let schemes: Vec<(usize, Vec<String>)> = requirement
+                .iter()
+                .filter_map(|(name, scopes)| {
+                    let index = self.security_schemes.iter().position(|s| &s.name == name)?;
+                    let scopes = scopes
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    Some((index, scopes))
+                })
+                .collect();
+            if schemes.is_empty() {
+                continue;
+            }
+            let same = out.iter_mut().find(|existing| {
+                let mut a: Vec<usize> = existing.schemes.iter().map(|(index, _)| *index).collect();
+                let mut b: Vec<usize> = schemes.iter().map(|(index, _)| *index).collect();
+                a.sort_unstable();
+                b.sort_unstable();
+                a == b
+            });
+            match same {
+                Some(existing) => {
+                    for (index, scopes) in schemes {
+                        if let Some((_, known)) =
+                            existing.schemes.iter_mut().find(|(i, _)| *i == index)
+                        {
+                            for scope in scopes {
+                                if !known.contains(&scope) {
+                                    known.push(scope);
+                                }
+                            }
+                        }
+                    }
+                }
+                None => out.push(SecurityRequirement { schemes }),
+            }
+        }
+        out
+    }
+
+    /// A scheme the transport checks (mutual TLS), not the router.
+    fn transport_only(&self, name: &str) -> bool {
+        self.document
+            .root()
+            .obj("components")
+            .and_then(|components| components.obj("securitySchemes"))
+            .and_then(|schemes| schemes.obj(name))
+            .and_then(|scheme| scheme.str("type"))
+            == Some("mutualTLS")
+    }
+
     fn parameter(
         &mut self,
-        parameter: &'a Parameter,
+        parameter: Obj<'a>,
         pointer: &str,
         type_stem: &str,
         names_in_scope: &mut Scope,
-    ) -> crate::ir::Parameter {
-        let data = parameter.parameter_data_ref();
-        let (location, style) = match parameter {
-            Parameter::Path { style, .. } => (
-                ParameterLocation::Path,
-                match style {
-                    openapiv3::PathStyle::Matrix => ParameterStyle::Matrix,
-                    openapiv3::PathStyle::Label => ParameterStyle::Label,
-                    openapiv3::PathStyle::Simple => ParameterStyle::Simple,
-                },
-            ),
-            Parameter::Query { style, .. } => (
-                ParameterLocation::Query,
-                match style {
-                    openapiv3::QueryStyle::Form => ParameterStyle::Form,
-                    openapiv3::QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
-                    openapiv3::QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
-                    openapiv3::QueryStyle::DeepObject => ParameterStyle::DeepObject,
-                },
-            ),
-            Parameter::Header { .. } => (ParameterLocation::Header, ParameterStyle::Simple),
-            Parameter::Cookie { .. } => (ParameterLocation::Cookie, ParameterStyle::Form),
-        };
-        let schema_pointer = match &data.format {
-            ParameterSchemaOrContent::Schema(_) => push_pointer(pointer, "schema"),
-            ParameterSchemaOrContent::Content(content) => {
-                let media = content
-                    .keys()
-                    .next()
-                    .map(String::as_str)
-                    .unwrap_or_default();
-                push_pointer(
-                    &push_pointer(&push_pointer(pointer, "content"), media),
-                    "schema",
-                )
+    ) -> Option<crate::ir::Parameter> {
+        let name = parameter.str("name")?;
+        let location = match parameter.str("in")? {
+            "path" => ParameterLocation::Path,
+            "query" => ParameterLocation::Query,
+            "header" => ParameterLocation::Header,
+            "cookie" => ParameterLocation::Cookie,
+            "querystring" => {
+                self.diagnostics.error(
+                    push_pointer(pointer, "in"),
+                    "`in: querystring` (OpenAPI 3.2) is not generated yet: declare the query parameters one by one",
+                );
+                return None;
             }
+            _ => return None,
         };
-        let schema = parameter_schema(&data.format);
-        let hint = format!("{type_stem}{}", names::type_name(&data.name));
+        let style = match parameter.str("style") {
+            Some("label") => ParameterStyle::Label,
+            Some("matrix") => ParameterStyle::Matrix,
+            Some("form" | "cookie") => ParameterStyle::Form,
+            Some("spaceDelimited") => ParameterStyle::SpaceDelimited,
+            Some("pipeDelimited") => ParameterStyle::PipeDelimited,
+            Some("deepObject") => ParameterStyle::DeepObject,
+            Some("simple") => ParameterStyle::Simple,
+            _ => match location {
+                ParameterLocation::Path | ParameterLocation::Header => ParameterStyle::Simple,
+                ParameterLocation::Query | ParameterLocation::Cookie => ParameterStyle::Form,
+            },
+        };
+        let (schema, schema_pointer) = match parameter.value("schema") {
+            Some(schema) => (Some(schema), push_pointer(pointer, "schema")),
+            None => match parameter.entries("content").next() {
+                Some((media_type, media)) => (
+                    media.get("schema"),
+                    push_pointer(
+                        &push_pointer(&push_pointer(pointer, "content"), media_type),
+                        "schema",
+                    ),
+                ),
+                None => (None, String::new()),
+            },
+        };
+        let hint = format!("{type_stem}{}", names::type_name(name));
         let ty = match schema {
             Some(schema) => self
                 .schemas
                 .lower(schema, &schema_pointer, &hint, self.diagnostics),
             None => TypeRef::Primitive(Primitive::String),
         };
-        let mut docs = match schema {
-            Some(SchemaRef::Inline(schema)) => docs_of(&View::of(schema)),
+        let mut docs = match schema.and_then(|schema| self.schemas.use_of(schema)) {
+            Some(crate::document::SchemaUse::Inline(schema)) => docs_of(&schema),
             _ => Docs::default(),
         };
-        docs.description = data.description.clone().or(docs.description);
-        docs.deprecated |= data.deprecated.unwrap_or(false);
-        crate::ir::Parameter {
-            rust_name: names_in_scope.claim(names::value_name(&data.name)),
-            wire_name: data.name.clone(),
+        docs.description = parameter
+            .str("description")
+            .map(str::to_string)
+            .or(docs.description);
+        docs.deprecated |= parameter.bool("deprecated").unwrap_or(false);
+        Some(crate::ir::Parameter {
+            rust_name: names_in_scope.claim(names::value_name(name)),
+            wire_name: name.to_string(),
             location,
             ty,
-            required: data.required,
+            // Path parameters are always required (the repair says so where the spec did not).
+            required: location == ParameterLocation::Path
+                || parameter.bool("required").unwrap_or(false),
             style,
             // Form style explodes by default; every other style does not.
-            explode: data.explode.unwrap_or(style == ParameterStyle::Form),
+            explode: parameter
+                .bool("explode")
+                .unwrap_or(style == ParameterStyle::Form),
             docs,
+        })
+    }
+
+    /// The media types of a body or response. Media types that differ only in parameters
+    /// (`application/json` and `application/json; charset=utf-8`) are one, under the first.
+    fn content(&mut self, owner: Obj<'a>, pointer: &str, hint: &str) -> Vec<Content> {
+        let base = push_pointer(pointer, "content");
+        let mut by_essence: IndexMap<String, Vec<(&'a str, &'a Value)>> = IndexMap::new();
+        for (media_type, media) in owner.entries("content") {
+            let essence = crate::media::essence(media_type)
+                .unwrap_or_else(|| media_type.to_ascii_lowercase());
+            by_essence
+                .entry(essence)
+                .or_default()
+                .push((media_type, media));
+        }
+        let several = by_essence.len() > 1;
+        let mut out = Vec::with_capacity(by_essence.len());
+        for (_, spellings) in by_essence {
+            let (media_type, media) = spellings[0];
+            let media = Obj::of(media).unwrap_or(Obj::empty());
+            let kind = crate::media::kind(media_type);
+            let media_pointer = push_pointer(&base, media_type);
+            let hint = if several && kind != MediaKind::Json {
+                format!("{hint}{}", names::type_name(media_type))
+            } else {
+                hint.to_string()
+            };
+            let ty = media.value("schema").map(|schema| {
+                let schema_pointer = push_pointer(&media_pointer, "schema");
+                self.body_type(schema, &schema_pointer, &hint, kind)
+            });
+            let item_ty = media.value("itemSchema").map(|schema| {
+                self.schemas.lower(
+                    schema,
+                    &push_pointer(&media_pointer, "itemSchema"),
+                    &format!("{hint}Item"),
+                    self.diagnostics,
+                )
+            });
+            if let (Some(ty), Some(example)) = (&ty, media.value("example"))
+                && kind == MediaKind::Json
+            {
+                self.schemas.record_media_example(
+                    &push_pointer(&media_pointer, "example"),
+                    ty.clone(),
+                    example,
+                );
+            }
+            out.push(Content {
+                media_type: media_type.to_string(),
+                aliases: spellings[1..]
+                    .iter()
+                    .map(|(alias, _)| alias.to_string())
+                    .collect(),
+                kind,
+                ty,
+                item_ty,
+            });
+        }
+        out
+    }
+
+    /// The type of a body of one media type. Bytes are bytes whatever their schema says
+    /// (the schema of a multipart body still gets its model); a text body is a `String`,
+    /// since an object or an enum cannot be decoded from text without a format to read.
+    fn body_type(
+        &mut self,
+        schema: &'a Value,
+        pointer: &str,
+        hint: &str,
+        kind: MediaKind,
+    ) -> TypeRef {
+        if kind == MediaKind::Binary && self.is_binary_string(schema) {
+            return TypeRef::Primitive(Primitive::Binary);
+        }
+        let lowered = self.schemas.lower(schema, pointer, hint, self.diagnostics);
+        match kind {
+            MediaKind::Text if lowered.non_null() != &TypeRef::Primitive(Primitive::String) => {
+                TypeRef::Primitive(Primitive::String)
+            }
+            _ => lowered,
         }
     }
 
-    fn content(
-        &mut self,
-        content: &'a IndexMap<String, openapiv3::MediaType>,
-        pointer: &str,
-        hint: &str,
-    ) -> Vec<Content> {
-        let base = push_pointer(pointer, "content");
-        let several = content.len() > 1;
-        content
-            .iter()
-            .map(|(media_type, media)| {
-                let kind = media_kind(media_type);
-                let media_pointer = push_pointer(&base, media_type);
-                let hint = if several && kind != MediaKind::Json {
-                    format!("{hint}{}", names::type_name(media_type))
-                } else {
-                    hint.to_string()
-                };
-                let ty = media.schema.as_ref().map(|schema| {
-                    let schema_ref = SchemaRef::from(schema);
-                    if kind == MediaKind::Binary && is_binary_string(schema_ref) {
-                        return TypeRef::Primitive(Primitive::Binary);
-                    }
-                    self.schemas.lower(
-                        schema_ref,
-                        &push_pointer(&media_pointer, "schema"),
-                        &hint,
-                        self.diagnostics,
-                    )
-                });
-                if let (Some(ty), Some(example)) = (&ty, &media.example)
-                    && kind == MediaKind::Json
-                {
-                    self.schemas
-                        .record_media_example(&media_pointer, ty.clone(), example);
-                }
-                Content {
-                    media_type: media_type.clone(),
-                    kind,
-                    ty,
-                }
-            })
-            .collect()
+    fn is_binary_string(&self, schema: &'a Value) -> bool {
+        match self.schemas.use_of(schema) {
+            Some(crate::document::SchemaUse::Inline(schema)) => {
+                schema.single_type() == Some(crate::document::schema::JsonType::String)
+                    && matches!(schema.format(), Some("binary") | None)
+            }
+            _ => false,
+        }
     }
 
     fn response(
         &mut self,
-        response: &'a ReferenceOr<openapiv3::Response>,
+        response: &'a Value,
         pointer: &str,
         type_stem: &str,
         status_label: &str,
         status: StatusCode,
     ) -> Option<Response> {
-        let (response, pointer) = match response {
-            ReferenceOr::Item(response) => (response, pointer.to_string()),
-            ReferenceOr::Reference { reference } => {
-                let (_, response) = self.schemas.resolver.response(reference).ok()?;
-                (response, ref_pointer(reference))
-            }
-        };
+        let (response, pointer) = self.schemas.resolver.object(response, pointer)?;
         // A shared response is named after its component, not after its first user.
-        let hint = match pointer.strip_prefix("/components/responses/") {
-            Some(name) => format!("{}Response", names::type_name(name)),
+        let hint = match crate::resolve::component_name(&pointer, "responses") {
+            Some(name) => format!("{}Response", names::type_name(&name)),
             None => format!("{type_stem}{status_label}Response"),
         };
         let mut header_names = Scope::default();
         let mut headers = Vec::new();
         let headers_pointer = push_pointer(&pointer, "headers");
-        for (name, header) in &response.headers {
-            let (header, header_pointer) = match header {
-                ReferenceOr::Item(header) => (header, push_pointer(&headers_pointer, name)),
-                ReferenceOr::Reference { reference } => {
-                    match self.schemas.resolver.header(reference) {
-                        Ok((_, header)) => (header, ref_pointer(reference)),
-                        Err(_) => continue,
-                    }
-                }
+        for (name, header) in response.entries("headers") {
+            let Some((header, header_pointer)) = self
+                .schemas
+                .resolver
+                .object(header, &push_pointer(&headers_pointer, name))
+            else {
+                continue;
             };
-            let ty = match parameter_schema(&header.format) {
-                Some(schema) => self.schemas.lower(
+            let schema = header
+                .value("schema")
+                .map(|schema| (schema, push_pointer(&header_pointer, "schema")))
+                .or_else(|| {
+                    let (media_type, media) = header.entries("content").next()?;
+                    Some((
+                        media.get("schema")?,
+                        push_pointer(
+                            &push_pointer(&push_pointer(&header_pointer, "content"), media_type),
+                            "schema",
+                        ),
+                    ))
+                });
+            let ty = match schema {
+                Some((schema, schema_pointer)) => self.schemas.lower(
                     schema,
-                    &push_pointer(&header_pointer, "schema"),
+                    &schema_pointer,
                     &format!("{hint}{}Header", names::type_name(name)),
                     self.diagnostics,
                 ),
@@ -471,74 +618,51 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             };
             headers.push(ResponseHeader {
                 rust_name: header_names.claim(names::value_name(name)),
-                wire_name: name.clone(),
+                wire_name: name.to_string(),
                 ty,
-                required: header.required,
+                required: header.bool("required").unwrap_or(false),
                 docs: Docs {
-                    description: header.description.clone(),
-                    deprecated: header.deprecated.unwrap_or(false),
+                    description: header.str("description").map(str::to_string),
+                    deprecated: header.bool("deprecated").unwrap_or(false),
                     ..Docs::default()
                 },
             });
         }
         Some(Response {
             status,
-            description: response.description.clone(),
+            description: response.str("description").unwrap_or_default().to_string(),
             headers,
-            content: self.content(&response.content, &pointer, &hint),
+            content: self.content(response, &pointer, &hint),
         })
     }
 }
 
-fn is_binary_string(schema: SchemaRef<'_>) -> bool {
-    match schema {
-        SchemaRef::Inline(schema) => {
-            let view = View::of(schema);
-            view.typ == Some("string") && matches!(view.format, Some("binary") | None)
-        }
-        SchemaRef::Ref(_) => false,
+/// `200`, `4XX` (any case), `default`.
+fn status_code(key: &str) -> Option<StatusCode> {
+    if key == "default" {
+        return Some(StatusCode::Default);
     }
+    let bytes = key.as_bytes();
+    if bytes.len() != 3 || !(b'1'..=b'5').contains(&bytes[0]) {
+        return None;
+    }
+    if bytes[1..].eq_ignore_ascii_case(b"xx") {
+        return Some(StatusCode::Range(u16::from(bytes[0] - b'0')));
+    }
+    key.parse().ok().map(StatusCode::Code)
 }
 
-/// How a media type is carried: any `+json` suffix is JSON (zrok's `application/zrok.v1+json`).
-pub fn media_kind(media_type: &str) -> MediaKind {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json" || essence.ends_with("+json") {
-        MediaKind::Json
-    } else if essence == "application/x-www-form-urlencoded" {
-        MediaKind::Form
-    } else if essence == "multipart/form-data" {
-        MediaKind::Multipart
-    } else if essence.starts_with("text/") {
-        MediaKind::Text
-    } else {
-        MediaKind::Binary
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn path_template(path: &str) -> PathTemplate {
-    let mut segments = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        if open > 0 {
-            segments.push(PathSegment::Literal(rest[..open].to_string()));
-        }
-        segments.push(PathSegment::Param(rest[open + 1..open + close].to_string()));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        segments.push(PathSegment::Literal(rest.to_string()));
-    }
-    PathTemplate {
-        raw: path.to_string(),
-        segments,
+    #[test]
+    fn status_codes() {
+        assert_eq!(status_code("200"), Some(StatusCode::Code(200)));
+        assert_eq!(status_code("4XX"), Some(StatusCode::Range(4)));
+        assert_eq!(status_code("5xx"), Some(StatusCode::Range(5)));
+        assert_eq!(status_code("default"), Some(StatusCode::Default));
+        assert_eq!(status_code("OK"), None);
+        assert_eq!(status_code("600"), None);
     }
 }

@@ -1,22 +1,25 @@
 //! The wire contract: what may cross the wire for each operation, with every schema in JSON
 //! Schema (draft 2020-12), for the runtime's validation layer and conformance kit.
 //!
-//! OpenAPI 3.0 schemas are not quite JSON Schema, so they are translated here, once:
-//! `nullable` becomes a `null` type (or an `anyOf` with `null`); boolean `exclusiveMinimum`
-//! and `exclusiveMaximum` become the numeric keywords; a `readOnly` property must not be
-//! sent in a request and a `writeOnly` one must not come back in a response (neither is
-//! required in that direction); a discriminator dispatches on its tag instead of "exactly one
-//! of"; `int32` and `int64` become bounds. Component schemas whose translation depends on the
-//! direction (they hold, or refer to, `readOnly`/`writeOnly` properties) get one definition
-//! per direction; the rest are shared.
+//! OpenAPI 3.1 and 3.2 schemas already are JSON Schema 2020-12 and are carried as written; only
+//! what OpenAPI adds to them is applied. OpenAPI 3.0 schemas (and converted Swagger 2.0 ones)
+//! are translated, once: `nullable` becomes a `null` type (or an `anyOf` with `null`), and
+//! boolean `exclusiveMinimum` and `exclusiveMaximum` become the numeric keywords. In every
+//! dialect, a `readOnly` property must not be sent in a request and a `writeOnly` one must not
+//! come back in a response (neither is required in that direction); a discriminator
+//! dispatches on its tag instead of "exactly one of"; `int32` and `int64` become bounds;
+//! `enum: []` (a defect) is dropped. `$ref`s become references into `$defs`: a component by
+//! its name, any other schema by its pointer (`components/schemas/A/properties/b`). Schemas
+//! whose translation depends on the direction (they hold, or refer to, `readOnly`/`writeOnly`
+//! properties) get one definition per direction; the rest are shared.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, ReferenceOr};
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::resolve::{Resolver, split_ref, unescape_token};
+use crate::diagnostics::push_pointer;
+use crate::document::{Document, Obj};
+use crate::resolve::{Resolver, component_name, mapping_reference};
 
 /// Which side of an exchange a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,142 +45,61 @@ impl Direction {
     }
 }
 
-/// Builds the wire contract of a validated document.
-pub fn wire_contract(document: &OpenAPI) -> Value {
+/// The wire contracts of a validated document: the API's operations, and its webhooks (the
+/// requests it sends, checked on a subscriber's receiver).
+pub struct WireContracts {
+    pub operations: Value,
+    pub webhooks: Value,
+}
+
+/// Builds the wire contracts of a validated document.
+pub fn wire_contract(document: &Document) -> WireContracts {
     let translator = Translator::new(document);
-    let resolver = Resolver::new(document);
-    let global_security = document.security.as_ref();
-
-    let mut operations = Vec::new();
-    for (path, item) in document.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (method, operation) in item.iter() {
-            let mut parameters: Vec<Value> = Vec::new();
-            // Operation parameters override path-item ones with the same name and location.
-            for parameter in item.parameters.iter().chain(&operation.parameters) {
-                let Some(parameter) = resolve(parameter, |r| resolver.parameter(r)) else {
-                    continue;
-                };
-                let wire = translator.parameter(&to_value(parameter));
-                parameters.retain(|existing| {
-                    existing["name"] != wire["name"] || existing["in"] != wire["in"]
-                });
-                parameters.push(wire);
-            }
-            let request_body = operation
-                .request_body
-                .as_ref()
-                .and_then(|body| resolve(body, |r| resolver.request_body(r)))
-                .map(|body| {
-                    json!({
-                        "required": body.required,
-                        "content": translator.content(&to_value(&body.content), Direction::Request),
-                    })
-                });
-            let mut responses = Vec::new();
-            let statuses = operation
-                .responses
-                .responses
-                .iter()
-                .map(|(status, response)| (status.to_string(), response))
-                .chain(
-                    operation
-                        .responses
-                        .default
-                        .iter()
-                        .map(|response| ("default".to_string(), response)),
-                );
-            for (status, response) in statuses {
-                let Some(response) = resolve(response, |r| resolver.response(r)) else {
-                    continue;
-                };
-                let mut headers = Vec::new();
-                for (name, header) in &response.headers {
-                    let Some(header) = resolve(header, |r| resolver.header(r)) else {
-                        continue;
-                    };
-                    let header = to_value(header);
-                    headers.push(json!({
-                        "name": name,
-                        "required": header.get("required").cloned().unwrap_or(Value::Bool(false)),
-                        "schema": translator.parameter_schema(&header, Direction::Response),
-                    }));
-                }
-                responses.push(json!({
-                    "status": status,
-                    "headers": headers,
-                    "content": translator.content(&to_value(&response.content), Direction::Response),
-                }));
-            }
-            let security = operation.security.as_ref().or(global_security);
-            let security: Vec<Vec<&String>> = security
-                .map(|alternatives| {
-                    alternatives
-                        .iter()
-                        .map(|requirement| requirement.keys().collect())
-                        .collect()
-                })
-                .unwrap_or_default();
-            operations.push(json!({
-                "id": operation
-                    .operation_id
-                    .clone()
-                    .unwrap_or_else(|| format!("{} {path}", method.to_ascii_uppercase())),
-                "method": method.to_ascii_uppercase(),
-                "path": path,
-                "security": security,
-                "parameters": parameters,
-                "request_body": request_body,
-                "responses": responses,
-            }));
-        }
+    let mut api = Vec::new();
+    for (path, item) in document.paths() {
+        api.extend(translator.path_item(path, item, &push_pointer("/paths", path), path));
     }
-
+    let mut webhooks = Vec::new();
+    for (name, item) in document.webhooks() {
+        let route = format!("/{}", name.trim_start_matches('/'));
+        webhooks.extend(translator.path_item(name, item, &push_pointer("/webhooks", name), &route));
+    }
     let security_schemes: Map<String, Value> = document
-        .components
-        .iter()
-        .flat_map(|components| &components.security_schemes)
-        .filter_map(|(name, scheme)| match scheme {
-            ReferenceOr::Item(scheme) => Some((name.clone(), security_scheme(&to_value(scheme)))),
-            ReferenceOr::Reference { .. } => None,
-        })
+        .components("securitySchemes")
+        .filter_map(|(name, scheme)| Some((name.to_string(), security_scheme(Obj::of(scheme)?))))
         .collect();
-
-    json!({
-        "title": document.info.title,
-        "version": document.info.version,
-        "servers": document.servers.iter().map(|server| &server.url).collect::<Vec<_>>(),
-        "security_schemes": security_schemes,
-        "operations": operations,
-        "$defs": translator.definitions(),
-    })
-}
-
-fn to_value(value: &impl Serialize) -> Value {
-    // openapiv3's types serialise to plain JSON; nothing in them can fail to.
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-fn resolve<'a, T, E>(
-    item: &'a ReferenceOr<T>,
-    lookup: impl Fn(&str) -> Result<(String, &'a T), E>,
-) -> Option<&'a T> {
-    match item {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => lookup(reference).ok().map(|(_, item)| item),
+    let root = document.root();
+    let info = root.obj("info").unwrap_or(Obj::empty());
+    let servers: Vec<&str> = root
+        .array("servers")
+        .iter()
+        .filter_map(|server| server.get("url").and_then(Value::as_str))
+        .collect();
+    let defs = translator.definitions();
+    let contract = |operations: Vec<Value>| {
+        json!({
+            "title": info.str("title").unwrap_or("API"),
+            "version": info.value("version").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default(),
+            "servers": servers,
+            "security_schemes": security_schemes,
+            "operations": operations,
+            "$defs": defs,
+        })
+    };
+    WireContracts {
+        operations: contract(api),
+        webhooks: contract(webhooks),
     }
 }
 
 /// Only what a client or validator needs to place a credential.
-fn security_scheme(scheme: &Value) -> Value {
+fn security_scheme(scheme: Obj<'_>) -> Value {
     let mut out = Map::new();
     for key in ["type", "in", "name", "scheme"] {
-        if let Some(value) = scheme.get(key) {
+        if let Some(value) = scheme.value(key) {
             let value = match (key, value) {
                 // HTTP auth scheme names are case-insensitive.
-                ("scheme", Value::String(text)) => Value::String(text.to_ascii_lowercase()),
+                ("scheme", Value::String(text)) => Value::String(text.trim().to_ascii_lowercase()),
                 _ => value.clone(),
             };
             out.insert(key.to_string(), value);
@@ -186,98 +108,236 @@ fn security_scheme(scheme: &Value) -> Value {
     Value::Object(out)
 }
 
-/// Translates OpenAPI schemas, knowing which components need a definition per direction.
-struct Translator {
-    /// Component schemas as OpenAPI JSON, by name.
-    components: BTreeMap<String, Value>,
-    /// Components whose translation differs between requests and responses.
+/// Translates schemas, knowing which definitions need one per direction.
+struct Translator<'a> {
+    document: &'a Document,
+    resolver: Resolver<'a>,
+    /// 3.1 and later: schemas are JSON Schema already.
+    json_schema: bool,
+    /// Definitions by key: components by name, other schemas a `$ref` names by pointer.
+    definitions: BTreeMap<String, &'a Value>,
+    /// Definitions whose translation differs between requests and responses.
     split: BTreeSet<String>,
 }
 
-impl Translator {
-    fn new(document: &OpenAPI) -> Self {
-        let components: BTreeMap<String, Value> = document
-            .components
-            .iter()
-            .flat_map(|components| &components.schemas)
-            .map(|(name, schema)| (name.clone(), to_value(schema)))
-            .collect();
-        // A component is split when it marks something readOnly or writeOnly itself, or
-        // refers (transitively) to a component that does.
-        let mut references: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        let mut split: BTreeSet<String> = BTreeSet::new();
-        for (name, schema) in &components {
-            let mut found = BTreeSet::new();
+impl<'a> Translator<'a> {
+    fn new(document: &'a Document) -> Self {
+        let resolver = Resolver::new(document);
+        let mut translator = Self {
+            document,
+            resolver,
+            json_schema: document.dialect.json_schema(),
+            definitions: BTreeMap::new(),
+            split: BTreeSet::new(),
+        };
+        for (name, schema) in document.components("schemas") {
+            translator.definitions.insert(name.to_string(), schema);
+        }
+        // Every schema a `$ref` names, transitively.
+        let mut pending: Vec<&'a Value> = vec![&document.root];
+        let mut references: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        while let Some(value) = pending.pop() {
+            let mut found = Vec::new();
+            collect_refs(value, &mut found);
+            for reference in found {
+                if let Some((key, target)) = translator.definition_of(reference)
+                    && !translator.definitions.contains_key(&key)
+                {
+                    translator.definitions.insert(key, target);
+                    pending.push(target);
+                }
+            }
+        }
+        // A definition is split when it marks something readOnly or writeOnly itself, or
+        // refers (transitively) to one that does.
+        for (key, schema) in &translator.definitions {
+            let mut found = Vec::new();
             collect_refs(schema, &mut found);
-            references.insert(name, found);
+            let keys = found
+                .into_iter()
+                .filter_map(|reference| translator.definition_of(reference).map(|(key, _)| key))
+                .collect();
+            references.insert(key.clone(), keys);
             if marks_direction(schema) {
-                split.insert(name.clone());
+                translator.split.insert(key.clone());
             }
         }
         loop {
-            let before = split.len();
-            for (name, refs) in &references {
-                if !split.contains(*name) && refs.iter().any(|target| split.contains(target)) {
-                    split.insert((*name).to_string());
+            let before = translator.split.len();
+            for (key, refs) in &references {
+                if !translator.split.contains(key)
+                    && refs.iter().any(|target| translator.split.contains(target))
+                {
+                    translator.split.insert(key.clone());
                 }
             }
-            if split.len() == before {
+            if translator.split.len() == before {
                 break;
             }
         }
-        Self { components, split }
+        translator
+    }
+
+    /// The `$defs` key and schema a reference names.
+    fn definition_of(&self, reference: &str) -> Option<(String, &'a Value)> {
+        let target = self.resolver.schema(reference).ok()?;
+        let key = match component_name(&target.pointer, "schemas") {
+            Some(name) => name,
+            None => target.pointer.trim_start_matches('/').to_string(),
+        };
+        Some((key, target.value))
     }
 
     fn definitions(&self) -> Map<String, Value> {
         let mut out = Map::new();
-        for (name, schema) in &self.components {
-            if self.split.contains(name) {
+        for (key, schema) in &self.definitions {
+            if self.split.contains(key) {
                 for direction in [Direction::Request, Direction::Response] {
                     out.insert(
-                        format!("{name}{}", direction.suffix()),
+                        format!("{key}{}", direction.suffix()),
                         self.schema(schema, direction),
                     );
                 }
             } else {
                 // Direction does not matter for it: any will do.
-                out.insert(name.clone(), self.schema(schema, Direction::Request));
+                out.insert(key.clone(), self.schema(schema, Direction::Request));
             }
         }
         out
     }
 
-    fn reference(&self, name: &str, direction: Direction) -> Value {
-        let key = if self.split.contains(name) {
-            format!("{name}{}", direction.suffix())
+    fn reference(&self, reference: &str, direction: Direction) -> Value {
+        let Some((key, _)) = self.definition_of(reference) else {
+            // Validation refused what does not resolve.
+            return json!({});
+        };
+        let key = if self.split.contains(&key) {
+            format!("{key}{}", direction.suffix())
         } else {
-            name.to_string()
+            key
         };
         json!({ "$ref": format!("#/$defs/{}", fragment_token(&key)) })
     }
 
+    /// The operations of one path item (`route` is the path the router serves it at).
+    fn path_item(&self, _name: &str, item: &'a Value, pointer: &str, route: &str) -> Vec<Value> {
+        let Some((item, _)) = self.resolver.object(item, pointer) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (method, operation, operation_pointer) in self.document.operations(item, pointer) {
+            let mut parameters: Vec<Value> = Vec::new();
+            // Operation parameters override path-item ones with the same name and location.
+            for parameter in item
+                .array("parameters")
+                .iter()
+                .chain(operation.array("parameters"))
+            {
+                let Some((parameter, _)) = self.resolver.object(parameter, "") else {
+                    continue;
+                };
+                let wire = self.parameter(parameter);
+                parameters.retain(|existing| {
+                    existing["name"] != wire["name"] || existing["in"] != wire["in"]
+                });
+                parameters.push(wire);
+            }
+            let request_body = operation
+                .value("requestBody")
+                .and_then(|body| self.resolver.object(body, ""))
+                .map(|(body, _)| {
+                    json!({
+                        "required": body.bool("required").unwrap_or(false),
+                        "content": self.content(body, Direction::Request),
+                    })
+                });
+            let mut responses = Vec::new();
+            let mut default = None;
+            for (status, response) in operation.entries("responses") {
+                if status.starts_with("x-") {
+                    continue;
+                }
+                let Some((response, _)) = self.resolver.object(response, "") else {
+                    continue;
+                };
+                let mut headers = Vec::new();
+                for (name, header) in response.entries("headers") {
+                    let Some((header, _)) = self.resolver.object(header, "") else {
+                        continue;
+                    };
+                    headers.push(json!({
+                        "name": name,
+                        "required": header.bool("required").unwrap_or(false),
+                        "schema": self.parameter_schema(header, Direction::Response),
+                    }));
+                }
+                let status = if status == "default" {
+                    "default".to_string()
+                } else {
+                    status.to_ascii_uppercase()
+                };
+                let wire = json!({
+                    "status": status,
+                    "headers": headers,
+                    "content": self.content(response, Direction::Response),
+                });
+                if status == "default" {
+                    default = Some(wire);
+                } else {
+                    responses.push(wire);
+                }
+            }
+            responses.extend(default);
+            let security = operation
+                .value("security")
+                .or_else(|| self.document.root().value("security"));
+            let security: Vec<Vec<&String>> = security
+                .and_then(Value::as_array)
+                .map(|alternatives| {
+                    alternatives
+                        .iter()
+                        .filter_map(Value::as_object)
+                        .map(|requirement| requirement.keys().collect())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let id = operation
+                .text("operationId")
+                .map(str::to_string)
+                .unwrap_or_else(|| crate::load::repair::derived_id(method.as_str(), route));
+            let _ = operation_pointer;
+            out.push(json!({
+                "id": id,
+                "method": method.as_str(),
+                "path": route,
+                "security": security,
+                "parameters": parameters,
+                "request_body": request_body,
+                "responses": responses,
+            }));
+        }
+        out
+    }
+
     /// A parameter as the runtime needs it: where, how encoded, and its schema.
-    fn parameter(&self, parameter: &Value) -> Value {
-        let location = parameter["in"].as_str().unwrap_or("query");
-        let style = parameter
-            .get("style")
-            .and_then(Value::as_str)
-            .unwrap_or(match location {
-                "path" | "header" => "simple",
-                _ => "form",
-            });
-        let explode = parameter
-            .get("explode")
-            .and_then(Value::as_bool)
-            .unwrap_or(style == "form");
+    fn parameter(&self, parameter: Obj<'a>) -> Value {
+        let location = parameter.str("in").unwrap_or("query");
+        let style = parameter.str("style").unwrap_or(match location {
+            "path" | "header" => "simple",
+            _ => "form",
+        });
+        let style = if style == "cookie" { "form" } else { style };
+        let explode = parameter.bool("explode").unwrap_or(style == "form");
         let mut examples = Vec::new();
-        if let Some(example) = parameter.get("example") {
+        if let Some(example) = parameter.value("example") {
             examples.push(example.clone());
         }
-        examples.extend(example_values(parameter.get("examples")));
+        examples.extend(example_values(parameter.value("examples")));
         let mut out = json!({
-            "name": parameter["name"],
+            "name": parameter.str("name").unwrap_or_default(),
             "in": location,
-            "required": parameter.get("required").cloned().unwrap_or(Value::Bool(false)),
+            // Path parameters are always required.
+            "required": location == "path" || parameter.bool("required").unwrap_or(false),
             "style": style,
             "explode": explode,
             "schema": self.parameter_schema(parameter, Direction::Request),
@@ -285,48 +345,45 @@ impl Translator {
         });
         // A parameter given as `content` is serialised with that media type (JSON, in
         // practice) instead of a style.
-        if let Some(media) = parameter
-            .get("content")
-            .and_then(Value::as_object)
-            .and_then(|content| content.keys().next())
-        {
-            out["media_type"] = Value::String(media.clone());
+        if let Some((media_type, _)) = parameter.entries("content").next() {
+            out["media_type"] = Value::String(media_type.to_string());
         }
         out
     }
 
-    fn parameter_schema(&self, parameter: &Value, direction: Direction) -> Value {
-        let schema = parameter.get("schema").or_else(|| {
+    fn parameter_schema(&self, parameter: Obj<'a>, direction: Direction) -> Value {
+        let schema = parameter.value("schema").or_else(|| {
             parameter
-                .get("content")
-                .and_then(Value::as_object)
-                .and_then(|content| content.values().next())
-                .and_then(|media| media.get("schema"))
+                .entries("content")
+                .next()
+                .and_then(|(_, media)| media.get("schema"))
         });
         schema.map_or(json!({}), |schema| self.schema(schema, direction))
     }
 
     /// Media types in order, each with its schema and examples.
-    fn content(&self, content: &Value, direction: Direction) -> Value {
-        let Some(content) = content.as_object() else {
-            return json!([]);
-        };
-        content
-            .iter()
+    fn content(&self, owner: Obj<'a>, direction: Direction) -> Value {
+        owner
+            .entries("content")
             .map(|(media_type, media)| {
+                let media = Obj::of(media).unwrap_or(Obj::empty());
                 let mut examples = Vec::new();
-                if let Some(example) = media.get("example") {
+                if let Some(example) = media.value("example") {
                     examples.push(example.clone());
                 }
-                examples.extend(example_values(media.get("examples")));
+                examples.extend(example_values(media.value("examples")));
                 if examples.is_empty()
-                    && let Some(example) = media.get("schema").and_then(|s| s.get("example"))
+                    && let Some(schema) = media.obj("schema")
                 {
-                    examples.push(example.clone());
+                    if let Some(example) = schema.value("example") {
+                        examples.push(example.clone());
+                    } else if let Some(first) = schema.array("examples").first() {
+                        examples.push(first.clone());
+                    }
                 }
                 json!({
                     "media_type": media_type,
-                    "schema": media.get("schema").map_or(json!({}), |schema| self.schema(schema, direction)),
+                    "schema": media.value("schema").map_or(json!({}), |schema| self.schema(schema, direction)),
                     // Examples matter to the side that sends them: the kit sends requests.
                     "examples": if direction == Direction::Request { examples } else { Vec::new() },
                 })
@@ -339,13 +396,12 @@ impl Translator {
         if property.get(keyword) == Some(&Value::Bool(true)) {
             return true;
         }
-        // `$ref` to a component that is itself read- or write-only.
+        // `$ref` to a schema that is itself read- or write-only.
         property
             .get("$ref")
             .and_then(Value::as_str)
-            .and_then(|reference| split_ref(reference, "schemas"))
-            .and_then(|token| self.components.get(&unescape_token(token)))
-            .is_some_and(|target| target.get(keyword) == Some(&Value::Bool(true)))
+            .and_then(|reference| self.definition_of(reference))
+            .is_some_and(|(_, target)| target.get(keyword) == Some(&Value::Bool(true)))
     }
 
     fn schema(&self, schema: &Value, direction: Direction) -> Value {
@@ -353,11 +409,36 @@ impl Translator {
             return schema.clone();
         };
         if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            // Validation has refused every other kind of reference; siblings of `$ref` are
-            // ignored in OpenAPI 3.0.
-            return match split_ref(reference, "schemas") {
-                Some(token) => self.reference(&unescape_token(token), direction),
-                None => json!({}),
+            let target = self.reference(reference, direction);
+            let nullable = map.get("nullable") == Some(&Value::Bool(true));
+            let mut rest = map.clone();
+            rest.remove("$ref");
+            rest.remove("nullable");
+            let combined = if !self.json_schema && crate::document::schema::annotates_only(map) {
+                // 3.0 ignores the siblings of `$ref` (real specs mean `nullable`, read below).
+                target
+            } else if !self.json_schema {
+                // Structure beside a 3.0 `$ref`: read as `allOf` of both (a defect, warned
+                // about by validation).
+                json!({ "allOf": [target, self.schema(&Value::Object(rest), direction)] })
+            } else if rest.is_empty() {
+                target
+            } else {
+                // 2020-12: `$ref` applies beside its siblings.
+                match self.schema(&Value::Object(rest), direction) {
+                    Value::Object(mut translated) => {
+                        if let Some(reference) = target.get("$ref") {
+                            translated.insert("$ref".into(), reference.clone());
+                        }
+                        Value::Object(translated)
+                    }
+                    other => other,
+                }
+            };
+            return if nullable {
+                json!({ "anyOf": [combined, { "type": "null" }] })
+            } else {
+                combined
             };
         }
         let mut out = Map::new();
@@ -377,9 +458,11 @@ impl Translator {
         for (key, value) in map {
             match key.as_str() {
                 "properties" | "nullable" | "discriminator" | "example" | "xml"
-                | "externalDocs" | "deprecated" | "readOnly" | "writeOnly" | "exclusiveMinimum"
-                | "exclusiveMaximum" => {}
+                | "externalDocs" | "$id" | "$schema" | "$anchor" | "$dynamicAnchor"
+                | "$comment" => {}
+                "exclusiveMinimum" | "exclusiveMaximum" if !value.is_number() => {}
                 key if key.starts_with("x-") => {}
+                "enum" if value.as_array().is_some_and(Vec::is_empty) => {}
                 "required" => {
                     let required: Vec<Value> = value
                         .as_array()
@@ -392,17 +475,34 @@ impl Translator {
                         out.insert(key.clone(), Value::Array(required));
                     }
                 }
-                "items" | "not" => {
-                    out.insert(key.clone(), self.schema(value, direction));
+                "type" if value.as_str() == Some("file") => {
+                    out.insert(key.clone(), json!("string"));
                 }
-                "additionalProperties" => {
+                "items"
+                | "not"
+                | "additionalProperties"
+                | "if"
+                | "then"
+                | "else"
+                | "contains"
+                | "propertyNames"
+                | "unevaluatedProperties"
+                | "unevaluatedItems"
+                | "additionalItems"
+                | "contentSchema" => {
                     let translated = match value {
                         Value::Object(_) => self.schema(value, direction),
+                        Value::Array(items) => Value::Array(
+                            items
+                                .iter()
+                                .map(|item| self.schema(item, direction))
+                                .collect(),
+                        ),
                         other => other.clone(),
                     };
                     out.insert(key.clone(), translated);
                 }
-                "allOf" | "anyOf" | "oneOf" => {
+                "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
                     let members = value
                         .as_array()
                         .into_iter()
@@ -411,26 +511,45 @@ impl Translator {
                         .collect();
                     out.insert(key.clone(), Value::Array(members));
                 }
+                "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+                    let translated = value
+                        .as_object()
+                        .map(|entries| {
+                            entries
+                                .iter()
+                                .map(|(name, child)| (name.clone(), self.schema(child, direction)))
+                                .collect::<Map<String, Value>>()
+                        })
+                        .map_or(value.clone(), Value::Object);
+                    out.insert(key.clone(), translated);
+                }
                 _ => {
                     out.insert(key.clone(), value.clone());
                 }
             }
         }
-        for (flag, bound, exclusive) in [
-            ("exclusiveMinimum", "minimum", "exclusiveMinimum"),
-            ("exclusiveMaximum", "maximum", "exclusiveMaximum"),
+        // 3.0: the bound is `minimum` with a flag.
+        for (flag, bound) in [
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
         ] {
             if map.get(flag) == Some(&Value::Bool(true))
                 && let Some(limit) = out.remove(bound)
             {
-                out.insert(exclusive.into(), limit);
+                out.insert(flag.into(), limit);
             }
+        }
+        // A 3.0 `type: null` is `nullable`.
+        let null_type =
+            !self.json_schema && map.get("type").and_then(Value::as_str) == Some("null");
+        if null_type {
+            out.remove("type");
         }
         integer_bounds(&mut out);
         if let Some(discriminator) = map.get("discriminator") {
             self.dispatch(&mut out, discriminator, direction);
         }
-        if map.get("nullable") == Some(&Value::Bool(true)) {
+        if map.get("nullable") == Some(&Value::Bool(true)) || null_type {
             return allow_null(out);
         }
         Value::Object(out)
@@ -439,39 +558,48 @@ impl Translator {
     /// `oneOf`/`anyOf` with a discriminator: the tag property is required, must be one of
     /// the known tags, and picks the one schema the value is checked against.
     fn dispatch(&self, out: &mut Map<String, Value>, discriminator: &Value, direction: Direction) {
-        let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        let property = match discriminator {
+            Value::String(property) => property.as_str(),
+            other => match other.get("propertyName").and_then(Value::as_str) {
+                Some(property) => property,
+                None => return,
+            },
+        };
+        let Some((keyword, members)) = map_take_members(out) else {
             return;
         };
-        let members = map_take_members(out);
-        let Some((keyword, members)) = members else {
-            return;
-        };
+        // (tag, reference to the member's definition)
         let mut tags: Vec<(String, String)> = Vec::new();
-        let mapping = discriminator.get("mapping").and_then(Value::as_object);
-        for (tag, target) in mapping.into_iter().flatten() {
-            if let Some(name) = target
-                .as_str()
-                .and_then(|target| split_ref(target, "schemas").map(unescape_token))
-                .or_else(|| target.as_str().map(str::to_string))
-            {
-                tags.push((tag.clone(), name));
+        for (tag, target) in discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(target) = target.as_str() {
+                tags.push((tag.clone(), mapping_reference(target)));
             }
         }
+        let mapped: BTreeSet<String> = tags
+            .iter()
+            .filter_map(|(_, reference)| self.definition_of(reference).map(|(key, _)| key))
+            .collect();
         // Members not named by the mapping are tagged with their component name.
         for member in &members {
-            if let Some(name) = member
+            let Some(key) = member
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|reference| reference.rsplit_once('/'))
-                .map(|(_, key)| key.to_string())
-            {
-                let name = unescape_token(&name);
-                let name = name
-                    .rsplit_once('@')
-                    .map_or(name.clone(), |(n, _)| n.into());
-                if !tags.iter().any(|(_, target)| *target == name) {
-                    tags.push((name.clone(), name));
-                }
+                .and_then(|reference| reference.strip_prefix("#/$defs/"))
+            else {
+                continue;
+            };
+            let key = crate::diagnostics::unescape_token(&crate::load::bundle::percent_decode(key));
+            let key = key
+                .rsplit_once('@')
+                .map_or(key.clone(), |(name, _)| name.to_string());
+            if !mapped.contains(&key) && !key.contains('/') {
+                let reference = format!("#/components/schemas/{}", fragment_token(&key));
+                tags.push((key, reference));
             }
         }
         if tags.is_empty() {
@@ -486,10 +614,10 @@ impl Translator {
             "required": [property],
             "properties": { property: { "enum": tags.iter().map(|(tag, _)| tag).collect::<Vec<_>>() } },
         }));
-        for (tag, target) in &tags {
+        for (tag, reference) in &tags {
             all_of.push(json!({
                 "if": { "properties": { property: { "const": tag } } },
-                "then": self.reference(target, direction),
+                "then": self.reference(reference, direction),
             }));
         }
         out.insert("allOf".into(), Value::Array(all_of));
@@ -512,7 +640,12 @@ fn integer_bounds(out: &mut Map<String, Value>) {
         Some("int64") => (i64::MIN.into(), i64::MAX.into()),
         _ => return,
     };
-    if out.get("type").and_then(Value::as_str) != Some("integer") {
+    let is_integer = match out.get("type") {
+        Some(Value::String(ty)) => ty == "integer",
+        Some(Value::Array(types)) => types.iter().any(|ty| ty == "integer"),
+        _ => false,
+    };
+    if !is_integer {
         return;
     }
     if !out.contains_key("minimum") && !out.contains_key("exclusiveMinimum") {
@@ -531,12 +664,20 @@ fn allow_null(mut out: Map<String, Value>) -> Value {
     {
         values.push(Value::Null);
     }
-    match out.get("type").and_then(Value::as_str).map(str::to_string) {
-        Some(ty) => {
+    match out.get("type").cloned() {
+        Some(Value::String(ty)) => {
             out.insert("type".into(), json!([ty, "null"]));
             Value::Object(out)
         }
-        None => json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
+        Some(Value::Array(mut types)) => {
+            if !types.contains(&json!("null")) {
+                types.push(json!("null"));
+            }
+            out.insert("type".into(), Value::Array(types));
+            Value::Object(out)
+        }
+        _ if out.is_empty() => Value::Object(out),
+        _ => json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
     }
 }
 
@@ -550,17 +691,23 @@ fn example_values(examples: Option<&Value>) -> Vec<Value> {
         .collect()
 }
 
-fn collect_refs(value: &Value, found: &mut BTreeSet<String>) {
+/// The `$ref`s of a schema tree (not inside examples and other data).
+fn collect_refs<'v>(value: &'v Value, found: &mut Vec<&'v str>) {
     match value {
         Value::Object(map) => {
-            if let Some(token) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|reference| split_ref(reference, "schemas"))
-            {
-                found.insert(unescape_token(token));
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                found.push(reference);
             }
-            map.values().for_each(|child| collect_refs(child, found));
+            for (key, child) in map {
+                if matches!(
+                    key.as_str(),
+                    "example" | "examples" | "default" | "enum" | "const"
+                ) || key.starts_with("x-")
+                {
+                    continue;
+                }
+                collect_refs(child, found);
+            }
         }
         Value::Array(items) => items.iter().for_each(|child| collect_refs(child, found)),
         _ => {}
@@ -572,7 +719,10 @@ fn marks_direction(value: &Value) -> bool {
         Value::Object(map) => {
             map.get("readOnly") == Some(&Value::Bool(true))
                 || map.get("writeOnly") == Some(&Value::Bool(true))
-                || map.values().any(marks_direction)
+                || map.iter().any(|(key, child)| {
+                    !matches!(key.as_str(), "example" | "examples" | "default")
+                        && marks_direction(child)
+                })
         }
         Value::Array(items) => items.iter().any(marks_direction),
         _ => false,
@@ -602,10 +752,14 @@ fn fragment_token(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Diagnostics;
+    use crate::load::Source;
 
     fn contract(yaml: &str) -> Value {
-        let document: OpenAPI = serde_yaml::from_str(yaml).expect("test spec parses");
-        wire_contract(&document)
+        let mut diagnostics = Diagnostics::default();
+        let document = crate::load::load(&Source::new("t.yaml", yaml), &mut diagnostics)
+            .expect("test spec loads");
+        wire_contract(&document).operations
     }
 
     const SPEC: &str = r##"
@@ -736,6 +890,64 @@ components:
         assert_eq!(operation["responses"][0]["status"], "200");
         assert_eq!(operation["responses"][0]["headers"][0]["name"], "X-Rate");
         assert_eq!(operation["responses"][1]["status"], "default");
+    }
+
+    #[test]
+    fn json_schema_is_carried_as_written_and_refs_reach_anywhere() {
+        let contract = contract(
+            r##"
+openapi: 3.1.0
+info: { title: t, version: "1" }
+paths:
+  /a:
+    post:
+      operationId: a
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Box/properties/inner' }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: [object, "null"]
+                prefixItems: [{ type: string }]
+                properties:
+                  n: { type: integer, exclusiveMinimum: 0, const: 3 }
+                  tags: { $ref: '#/components/schemas/Tags', description: 'the tags' }
+                dependentRequired: { a: [b] }
+components:
+  schemas:
+    Box:
+      type: object
+      properties:
+        inner: { type: string, enum: [] }
+    Tags: { type: array, items: { type: string } }
+"##,
+        );
+        let operation = &contract["operations"][0];
+        assert_eq!(
+            operation["request_body"]["content"][0]["schema"],
+            json!({ "$ref": "#/$defs/components~1schemas~1Box~1properties~1inner" })
+        );
+        assert_eq!(
+            contract["$defs"]["components/schemas/Box/properties/inner"],
+            json!({ "type": "string" })
+        );
+        assert_eq!(
+            operation["responses"][0]["content"][0]["schema"],
+            json!({
+                "type": ["object", "null"],
+                "prefixItems": [{ "type": "string" }],
+                "properties": {
+                    "n": { "type": "integer", "exclusiveMinimum": 0, "const": 3 },
+                    "tags": { "$ref": "#/$defs/Tags", "description": "the tags" },
+                },
+                "dependentRequired": { "a": ["b"] },
+            })
+        );
     }
 
     #[test]

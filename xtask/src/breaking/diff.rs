@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
-use contractgen::resolve::{SchemaRef, parameter_schema};
+use super::openapi::{SchemaRef, parameter_schema};
 use openapiv3::{
     MediaType, OpenAPI, Operation, Parameter, ParameterData, PathItem, ReferenceOr, Response,
     SecurityRequirement, SecurityScheme,

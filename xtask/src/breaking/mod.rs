@@ -7,6 +7,7 @@
 //! --new FILE` compares any two documents. Exit status: 0 without unacknowledged breaking
 //! changes, 1 with, 2 when the input cannot be read (with the located error).
 //!
+//! - `openapi.rs`: the typed view of a loaded document the walks read.
 //! - `rules.rs`: the rule table (id, level, oasdiff's level, description).
 //! - `diff.rs`: the document walk (paths, operations, parameters, bodies, responses, security).
 //! - `schema.rs`: the schema walk, following `$ref`s, direction-aware.
@@ -15,6 +16,7 @@
 
 mod acknowledge;
 mod diff;
+mod openapi;
 mod report;
 mod rules;
 mod schema;
@@ -24,6 +26,7 @@ use std::process::{Command, ExitCode};
 
 use contractgen::Source;
 use contractgen::diagnostics::Diagnostics;
+use contractgen::document::Dialect;
 use openapiv3::OpenAPI;
 
 use crate::codegen::{file_name, spec_paths, workspace_root};
@@ -178,13 +181,26 @@ fn load(source: Option<&Source>) -> Result<OpenAPI, String> {
     let Some(source) = source else {
         return Ok(OpenAPI::default());
     };
-    let document = contractgen::load::load(source).map_err(|err| err.to_string())?;
     let mut diagnostics = Diagnostics::default();
+    let document =
+        contractgen::load::load(source, &mut diagnostics).map_err(|err| err.to_string())?;
     contractgen::resolve::validate(&document, &mut diagnostics);
     diagnostics
-        .finish(&source.path, &source.text)
+        .checkpoint(&document.sources)
         .map_err(|err| err.to_string())?;
-    Ok(document)
+    if document.dialect != Dialect::OpenApi30 {
+        return Err(format!(
+            "{}: `breaking` compares OpenAPI 3.0 documents (and Swagger 2.0, converted); this one is OpenAPI {}",
+            source.path.display(),
+            document.dialect.label()
+        ));
+    }
+    serde_json::from_value(document.root).map_err(|err| {
+        format!(
+            "{}: the document does not read as OpenAPI 3.0: {err}",
+            source.path.display()
+        )
+    })
 }
 
 /// Every spec of `specs/` at `base` and in the working tree, by file name.

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
-use contractgen::resolve::{Resolver, SchemaRef, View, format_str, split_ref, string_format};
+use super::openapi::{Resolver, SchemaRef, View, format_str, split_ref, string_format};
 use openapiv3::{
     AdditionalProperties, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
     SchemaKind, Type,

@@ -1,0 +1,345 @@
+//! The comparison's view of a document: openapiv3's typed model of the normalised document
+//! that contractgen's `load` returns (OpenAPI 3.0, and Swagger 2.0 converted to it), one
+//! helper for `$ref` lookup and a flattened view over openapiv3's schema variants.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, Components, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use contractgen::diagnostics::push_pointer;
+
+/// Follows local `#/components/...` references. References to other documents are refused
+/// by validation, so lowering can assume every `$ref` it meets resolves.
+pub struct Resolver<'a> {
+    components: Option<&'a Components>,
+}
+
+/// A component section and the part of a `$ref` that names an entry in it.
+pub fn split_ref<'r>(reference: &'r str, section: &str) -> Option<&'r str> {
+    let rest = reference.strip_prefix("#/components/")?;
+    let name = rest.strip_prefix(section)?.strip_prefix('/')?;
+    (!name.contains('/')).then_some(name)
+}
+
+/// RFC 6901 unescaping of one reference token (`~1` is `/`, `~0` is `~`), plus the
+/// percent-decoding that URI fragments allow.
+pub fn unescape_token(token: &str) -> String {
+    let decoded = percent_decode(token);
+    decoded.replace("~1", "/").replace("~0", "~")
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What a `$ref` lookup failed on.
+pub enum RefError {
+    Unsupported,
+    Dangling,
+    Cycle,
+}
+
+macro_rules! lookup {
+    ($fn_name:ident, $section:literal, $field:ident, $ty:ty) => {
+        /// Follows a reference (and references to references) to the component it names,
+        /// returning the component's name with it.
+        pub fn $fn_name(&self, reference: &str) -> Result<(String, &'a $ty), RefError> {
+            let mut current = reference.to_string();
+            for _ in 0..32 {
+                let token = split_ref(&current, $section).ok_or(RefError::Unsupported)?;
+                let name = unescape_token(token);
+                let entry = self
+                    .components
+                    .and_then(|components| components.$field.get(&name))
+                    .ok_or(RefError::Dangling)?;
+                match entry {
+                    ReferenceOr::Item(item) => return Ok((name, item)),
+                    ReferenceOr::Reference { reference } => current = reference.clone(),
+                }
+            }
+            Err(RefError::Cycle)
+        }
+    };
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(document: &'a OpenAPI) -> Self {
+        Self {
+            components: document.components.as_ref(),
+        }
+    }
+
+    lookup!(schema, "schemas", schemas, Schema);
+    lookup!(parameter, "parameters", parameters, Parameter);
+    lookup!(response, "responses", responses, openapiv3::Response);
+    lookup!(
+        request_body,
+        "requestBodies",
+        request_bodies,
+        openapiv3::RequestBody
+    );
+    lookup!(header, "headers", headers, openapiv3::Header);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A flattened view of a schema
+
+/// A schema or a reference to one, whichever of openapiv3's two wrappers it came in.
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'a> {
+    Ref(&'a str),
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+/// openapiv3 splits a schema into typed variants plus a catch-all; this puts the keywords the
+/// generator reads side by side, whichever variant holds them.
+pub struct View<'a> {
+    pub typ: Option<&'a str>,
+    pub format: Option<&'a str>,
+    /// `enum` values; `Value::Null` where the list allows null.
+    pub enumeration: Vec<Value>,
+    pub properties: Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    pub required: &'a [String],
+    pub additional: Option<&'a AdditionalProperties>,
+    pub items: Option<&'a ReferenceOr<Box<Schema>>>,
+    pub one_of: &'a [ReferenceOr<Schema>],
+    pub any_of: &'a [ReferenceOr<Schema>],
+    pub all_of: &'a [ReferenceOr<Schema>],
+    pub not: Option<&'a ReferenceOr<Schema>>,
+    /// Validation keywords, kept as text for documentation.
+    pub constraints: Vec<String>,
+}
+
+const EMPTY_SCHEMAS: &[ReferenceOr<Schema>] = &[];
+
+/// The name of a schema's `format` (a known variant, or the text of an unknown one).
+pub fn format_str<T: Copy>(
+    format: &VariantOrUnknownOrEmpty<T>,
+    name: impl Fn(T) -> &'static str,
+) -> Option<&str> {
+    match format {
+        VariantOrUnknownOrEmpty::Item(item) => Some(name(*item)),
+        VariantOrUnknownOrEmpty::Unknown(other) => Some(other.as_str()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+/// The wire name of one of openapiv3's known string formats.
+pub fn string_format(format: StringFormat) -> &'static str {
+    match format {
+        StringFormat::Date => "date",
+        StringFormat::DateTime => "date-time",
+        StringFormat::Password => "password",
+        StringFormat::Byte => "byte",
+        StringFormat::Binary => "binary",
+    }
+}
+
+fn push_constraint<T: std::fmt::Display>(out: &mut Vec<String>, name: &str, value: Option<T>) {
+    if let Some(value) = value {
+        out.push(format!("{name}: `{value}`"));
+    }
+}
+
+impl<'a> View<'a> {
+    pub fn of(schema: &'a Schema) -> Self {
+        let mut view = View {
+            typ: None,
+            format: None,
+            enumeration: Vec::new(),
+            properties: None,
+            required: &[],
+            additional: None,
+            items: None,
+            one_of: EMPTY_SCHEMAS,
+            any_of: EMPTY_SCHEMAS,
+            all_of: EMPTY_SCHEMAS,
+            not: None,
+            constraints: Vec::new(),
+        };
+        let c = &mut view.constraints;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                view.typ = Some("string");
+                view.format = format_str(&s.format, string_format);
+                view.enumeration = s
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map_or(Value::Null, Value::String))
+                    .collect();
+                push_constraint(c, "minLength", s.min_length);
+                push_constraint(c, "maxLength", s.max_length);
+                push_constraint(c, "pattern", s.pattern.as_ref());
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                view.typ = Some("number");
+                view.format = format_str(&n.format, |f| match f {
+                    openapiv3::NumberFormat::Float => "float",
+                    openapiv3::NumberFormat::Double => "double",
+                });
+                view.enumeration = n
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
+                push_constraint(c, "minimum", n.minimum);
+                push_constraint(c, "maximum", n.maximum);
+                push_constraint(c, "multipleOf", n.multiple_of);
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                view.typ = Some("integer");
+                view.format = format_str(&i.format, |f| match f {
+                    openapiv3::IntegerFormat::Int32 => "int32",
+                    openapiv3::IntegerFormat::Int64 => "int64",
+                });
+                view.enumeration = i
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
+                push_constraint(c, "minimum", i.minimum);
+                push_constraint(c, "maximum", i.maximum);
+                push_constraint(c, "multipleOf", i.multiple_of);
+            }
+            SchemaKind::Type(Type::Boolean(b)) => {
+                view.typ = Some("boolean");
+                view.enumeration = b
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::Bool))
+                    .collect();
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                view.typ = Some("object");
+                view.properties = Some(&o.properties);
+                view.required = &o.required;
+                view.additional = o.additional_properties.as_ref();
+                push_constraint(c, "minProperties", o.min_properties);
+                push_constraint(c, "maxProperties", o.max_properties);
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                view.typ = Some("array");
+                view.items = a.items.as_ref();
+                push_constraint(c, "minItems", a.min_items);
+                push_constraint(c, "maxItems", a.max_items);
+                if a.unique_items {
+                    c.push("uniqueItems: `true`".to_string());
+                }
+            }
+            SchemaKind::OneOf { one_of } => view.one_of = one_of,
+            SchemaKind::AnyOf { any_of } => view.any_of = any_of,
+            SchemaKind::AllOf { all_of } => view.all_of = all_of,
+            SchemaKind::Not { not } => view.not = Some(not),
+            SchemaKind::Any(any) => {
+                view.typ = any.typ.as_deref();
+                view.format = any.format.as_deref();
+                view.enumeration = any.enumeration.clone();
+                if !any.properties.is_empty() || view.typ == Some("object") {
+                    view.properties = Some(&any.properties);
+                }
+                view.required = &any.required;
+                view.additional = any.additional_properties.as_ref();
+                view.items = any.items.as_ref();
+                view.one_of = &any.one_of;
+                view.any_of = &any.any_of;
+                view.all_of = &any.all_of;
+                view.not = any.not.as_deref();
+                push_constraint(c, "minLength", any.min_length);
+                push_constraint(c, "maxLength", any.max_length);
+                push_constraint(c, "pattern", any.pattern.as_ref());
+                push_constraint(c, "minimum", any.minimum);
+                push_constraint(c, "maximum", any.maximum);
+                push_constraint(c, "minItems", any.min_items);
+                push_constraint(c, "maxItems", any.max_items);
+            }
+        }
+        view
+    }
+
+    /// Sub-schemas with the JSON pointer of each, for walks that visit every schema.
+    pub fn children(&self, pointer: &str) -> Vec<(SchemaRef<'a>, String)> {
+        let mut out = Vec::new();
+        if let Some(properties) = self.properties {
+            let base = push_pointer(pointer, "properties");
+            for (name, schema) in properties {
+                out.push((schema.into(), push_pointer(&base, name)));
+            }
+        }
+        if let Some(AdditionalProperties::Schema(schema)) = self.additional {
+            out.push((
+                schema.as_ref().into(),
+                push_pointer(pointer, "additionalProperties"),
+            ));
+        }
+        if let Some(items) = self.items {
+            out.push((items.into(), push_pointer(pointer, "items")));
+        }
+        for (keyword, list) in [
+            ("oneOf", self.one_of),
+            ("anyOf", self.any_of),
+            ("allOf", self.all_of),
+        ] {
+            let base = push_pointer(pointer, keyword);
+            for (index, schema) in list.iter().enumerate() {
+                out.push((schema.into(), push_pointer(&base, &index.to_string())));
+            }
+        }
+        if let Some(not) = self.not {
+            out.push((not.into(), push_pointer(pointer, "not")));
+        }
+        out
+    }
+}
+
+/// The schema of a parameter or header, when it is given as `schema` (not `content`).
+pub fn parameter_schema(format: &ParameterSchemaOrContent) -> Option<SchemaRef<'_>> {
+    match format {
+        ParameterSchemaOrContent::Schema(schema) => Some(schema.into()),
+        ParameterSchemaOrContent::Content(content) => content
+            .values()
+            .next()
+            .and_then(|media| media.schema.as_ref())
+            .map(SchemaRef::from),
+    }
+}
