@@ -376,9 +376,10 @@ impl Translator {
         }
         for (key, value) in map {
             match key.as_str() {
+                // `readOnly`/`writeOnly` stay as JSON Schema annotations (they assert nothing),
+                // so the runtime can tell write-only (secret) fields.
                 "properties" | "nullable" | "discriminator" | "example" | "xml"
-                | "externalDocs" | "deprecated" | "readOnly" | "writeOnly" | "exclusiveMinimum"
-                | "exclusiveMaximum" => {}
+                | "externalDocs" | "deprecated" | "exclusiveMinimum" | "exclusiveMaximum" => {}
                 key if key.starts_with("x-") => {}
                 "required" => {
                     let required: Vec<Value> = value
