@@ -158,8 +158,8 @@ impl ValidationLayer {
     }
 
     /// Refuses in the contract's terms: with the refusal's own status where the operation
-    /// documents it (or one that fits as well: 422 for well-formed input of the wrong shape,
-    /// 400 for an undocumented media type), else its `4XX` or `default` response, with the
+    /// documents it (or one that fits as well: 422 for input the server cannot process, 400
+    /// or 422 for an undocumented media type), else its `4XX` or `default` response, with the
     /// documented error body. Where no documented status fits, the refusal keeps its standard
     /// status and the gap is reported as a violation: a malformed request is never answered
     /// with a success, a 401 or a 404 just because the contract lists those. Refusals with
@@ -452,12 +452,14 @@ impl Refusal {
     /// a 2xx, a 404, or a 401 for malformed input.
     fn fitting_statuses(&self) -> Vec<u16> {
         let own = self.status.as_u16();
-        match (own, self.code.as_str()) {
-            // Well-formed input that breaks the schema is what 422 means.
-            (400, "contract_violation" | "invalid_body_shape") => vec![400, 422],
-            (422, _) => vec![422, 400],
+        match own {
+            // Input the server cannot process: 400 is the generic answer, 422 the one for
+            // content it could not process (services that validate unreadable JSON as empty
+            // input, such as Laravel's, answer 422).
+            400 => vec![400, 422],
+            422 => vec![422, 400],
             // 400 is the generic client error, so it describes an unsupported media type too.
-            (415, _) => vec![415, 400],
+            415 => vec![415, 400, 422],
             _ => vec![own],
         }
     }
