@@ -27,6 +27,9 @@ pub struct Contract {
 
 struct Inner {
     document: Document,
+    /// Property names whose values are secrets by their schema (`format: password`,
+    /// `writeOnly`), wherever they occur in the contract.
+    secret_properties: BTreeSet<String>,
     /// Compiled validators by slot (operation index and where in it).
     validators: Mutex<HashMap<Slot, Arc<Validator>>>,
 }
@@ -194,9 +197,14 @@ impl Contract {
     /// Reads a `contract.json` written by the generator.
     pub fn from_json(text: &str) -> Result<Self, ContractError> {
         let document: Document = serde_json::from_str(text)?;
+        let mut secret_properties = BTreeSet::new();
+        for schema in document.schemas() {
+            collect_secret_properties(schema, &mut secret_properties);
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 document,
+                secret_properties,
                 validators: Mutex::new(HashMap::new()),
             }),
         })
@@ -227,6 +235,122 @@ impl Contract {
     /// The component schemas (`$defs`), for resolving `$ref`s.
     pub fn definitions(&self) -> &Map<String, Value> {
         &self.inner.document.defs
+    }
+
+    /// The API's error shape for a refusal with `status` that its operation does not
+    /// document: the JSON schema the contract's operations document most for that status,
+    /// else for any 4xx (ties go to the first met), with its media type. `None` when no
+    /// operation documents a JSON error body.
+    pub fn error_schema(&self, status: u16) -> Option<(String, Value)> {
+        let mut counts: Vec<(String, Value, usize, usize)> = Vec::new();
+        let wanted = status.to_string();
+        for operation in self.operations() {
+            for response in &operation.responses {
+                let code: Option<u16> = response.status.parse().ok();
+                let is_error = code.is_some_and(|code| (400..500).contains(&code))
+                    || response.status.eq_ignore_ascii_case("4XX");
+                if !is_error {
+                    continue;
+                }
+                let exact = usize::from(response.status == wanted);
+                for media in &response.content {
+                    if !is_json(&crate::essence(&media.media_type).to_ascii_lowercase()) {
+                        continue;
+                    }
+                    match counts
+                        .iter_mut()
+                        .find(|(_, schema, _, _)| *schema == media.schema)
+                    {
+                        Some(entry) => {
+                            entry.2 += exact;
+                            entry.3 += 1;
+                        }
+                        None => {
+                            counts.push((media.media_type.clone(), media.schema.clone(), exact, 1))
+                        }
+                    }
+                }
+            }
+        }
+        let best = counts
+            .iter()
+            .enumerate()
+            .max_by_key(|(position, (_, _, exact, all))| (*exact, *all, usize::MAX - position))?;
+        Some((best.1.0.clone(), best.1.1.clone()))
+    }
+
+    /// The `WWW-Authenticate` challenge for a request to operation `index` without
+    /// credentials: `Bearer` or `Basic` where one of its schemes is HTTP bearer or basic (as
+    /// the routers answer), else none.
+    pub fn challenge(&self, index: usize) -> Option<&'static str> {
+        let operation = self.operations().get(index)?;
+        operation
+            .security
+            .iter()
+            .flatten()
+            .filter_map(|name| self.security_scheme(name))
+            .filter(|scheme| scheme["type"] == "http")
+            .find_map(|scheme| {
+                match scheme["scheme"]
+                    .as_str()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    Some("bearer") => Some("Bearer"),
+                    Some("basic") => Some("Basic"),
+                    _ => None,
+                }
+            })
+    }
+
+    /// Whether a value at `pointer` (`/body/credentials/password`, `/header/x-token`) is a
+    /// secret: a property the contract marks `format: password` or `writeOnly`, a name that
+    /// says password, secret, token or key, or a header or cookie that carries credentials.
+    pub fn is_secret_location(&self, pointer: &str) -> bool {
+        let mut segments = pointer.trim_start_matches('/').split('/');
+        let location = segments.next().unwrap_or_default();
+        let segments: Vec<String> = segments
+            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        if matches!(location, "header" | "cookie" | "query")
+            && let Some(name) = segments.first()
+            && self.is_credential_parameter(location, name)
+        {
+            return true;
+        }
+        segments.iter().any(|segment| self.is_secret_name(segment))
+    }
+
+    /// Whether `value` holds a secret anywhere inside it (a property named for one).
+    pub fn holds_secret(&self, value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map
+                .iter()
+                .any(|(key, value)| self.is_secret_name(key) || self.holds_secret(value)),
+            Value::Array(items) => items.iter().any(|item| self.holds_secret(item)),
+            _ => false,
+        }
+    }
+
+    fn is_secret_name(&self, name: &str) -> bool {
+        self.inner.secret_properties.contains(name) || is_secret_name(name)
+    }
+
+    fn is_credential_parameter(&self, location: &str, name: &str) -> bool {
+        if location == "header"
+            && ["authorization", "cookie", "proxy-authorization"]
+                .iter()
+                .any(|header| header.eq_ignore_ascii_case(name))
+        {
+            return true;
+        }
+        self.inner.document.security_schemes.values().any(|scheme| {
+            scheme["type"] == "apiKey"
+                && scheme["in"].as_str() == Some(location)
+                && scheme["name"]
+                    .as_str()
+                    .is_some_and(|scheme_name| scheme_name.eq_ignore_ascii_case(name))
+        }) || is_secret_name(name)
     }
 
     /// The operation a request is for: its method and a path template that matches, the
@@ -652,10 +776,15 @@ impl Contract {
         match self.validator(slot, schema) {
             Ok(validator) => {
                 for error in validator.iter_errors(value) {
-                    found.push(
-                        &format!("{pointer}{}", error.instance_path().as_str()),
-                        error.to_string(),
-                    );
+                    let at = format!("{pointer}{}", error.instance_path().as_str());
+                    // Say where a secret was and what was wrong with it, never what it was.
+                    let reason =
+                        if self.is_secret_location(&at) || self.holds_secret(error.instance()) {
+                            error.masked_with("the value").to_string()
+                        } else {
+                            error.to_string()
+                        };
+                    found.push(&at, reason);
                 }
             }
             Err(message) => found.push(
@@ -676,6 +805,73 @@ impl Contract {
             cache.insert(slot, validator.clone());
         }
         Ok(validator)
+    }
+}
+
+impl Document {
+    /// Every schema the document holds: definitions, parameters, bodies, response bodies
+    /// and headers.
+    fn schemas(&self) -> impl Iterator<Item = &Value> {
+        let operations = self.operations.iter().flat_map(|operation| {
+            let parameters = operation
+                .parameters
+                .iter()
+                .map(|parameter| &parameter.schema);
+            let body = operation
+                .request_body
+                .iter()
+                .flat_map(|body| body.content.iter().map(|media| &media.schema));
+            let responses = operation.responses.iter().flat_map(|response| {
+                response
+                    .content
+                    .iter()
+                    .map(|media| &media.schema)
+                    .chain(response.headers.iter().map(|header| &header.schema))
+            });
+            parameters.chain(body).chain(responses)
+        });
+        self.defs.values().chain(operations)
+    }
+}
+
+/// A name that says it holds a secret: a password, secret, token, credential, one-time code
+/// or key (`apiKey`, `authKey`; not `authKeyId`).
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "credential",
+        "otp",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+        || lower.ends_with("key")
+}
+
+/// Property names whose schema marks a secret (`format: password`, `writeOnly: true`).
+fn collect_secret_properties(schema: &Value, out: &mut BTreeSet<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                for (name, property) in properties {
+                    let marked = property.get("format").and_then(Value::as_str) == Some("password")
+                        || property.get("writeOnly") == Some(&Value::Bool(true));
+                    if marked {
+                        out.insert(name.clone());
+                    }
+                }
+            }
+            map.values()
+                .for_each(|value| collect_secret_properties(value, out));
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_secret_properties(item, out)),
+        _ => {}
     }
 }
 

@@ -7,7 +7,9 @@
 //! - [`client`] (feature `client`): request building and response decoding for reqwest clients;
 //! - [`contract`] and [`validate`] (feature `validate`): the wire contract, and a tower layer
 //!   checking every request and response of a router against it;
-//! - [`harness`] (feature `harness`): the conformance kit.
+//! - [`harness`] (feature `harness`): the conformance kit;
+//! - [`serve`] (feature `serve`): serving a router over TCP with header-read and idle
+//!   timeouts and a connection limit.
 
 pub mod params;
 
@@ -17,6 +19,8 @@ pub mod client;
 pub mod contract;
 #[cfg(feature = "harness")]
 pub mod harness;
+#[cfg(feature = "serve")]
+pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "validate")]

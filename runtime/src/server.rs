@@ -17,12 +17,17 @@ use crate::params::{Raw, Style};
 pub struct ServerConfig {
     /// Largest request body accepted, in bytes; larger bodies get 413.
     pub body_limit: usize,
+    /// Longest time reading a whole request body may take, from the first poll of the body to
+    /// its last byte; a body that takes longer (a client that stops sending, or sends less
+    /// than its `Content-Length`) gets 408. 30 s by default.
+    pub body_read_timeout: std::time::Duration,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             body_limit: 2 * 1024 * 1024,
+            body_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -140,7 +145,7 @@ pub async fn captures(
             Rejection::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_parameter",
-                format!("path segment `{value}` does not match `{template}`"),
+                format!("a path segment does not match `{template}`"),
             )
         })?;
     }
@@ -239,7 +244,7 @@ fn parse_raw<T: DeserializeOwned>(
     }
     raw.parse()
         .map(Some)
-        .map_err(|message| param_rejection(location, name, &message))
+        .map_err(|message: String| param_rejection(location, name, &without_values(&message)))
 }
 
 /// A required parameter: present and well-formed, or a 400.
@@ -443,45 +448,106 @@ pub fn content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rej
     })
 }
 
-/// Reads the whole body, refusing more than `limit` bytes with 413.
-pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, Rejection> {
-    let too_large = || {
-        Rejection::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!("the request body is larger than {limit} bytes"),
-        )
-    };
+/// Why a request body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    /// More than the limit (declared in `Content-Length`, or sent): 413.
+    TooLarge(usize),
+    /// Not all of it arrived within the read timeout: 408.
+    TimedOut(std::time::Duration),
+    /// The transfer itself was broken (a malformed chunk, a connection that closed early): 400.
+    Broken(String),
+}
+
+impl From<BodyError> for Rejection {
+    fn from(error: BodyError) -> Self {
+        match error {
+            BodyError::TooLarge(limit) => Rejection::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body is larger than {limit} bytes"),
+            ),
+            BodyError::TimedOut(timeout) => Rejection::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                format!(
+                    "the request body did not arrive within {} ms",
+                    timeout.as_millis()
+                ),
+            ),
+            BodyError::Broken(reason) => Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("the request body could not be read: {reason}"),
+            ),
+        }
+    }
+}
+
+/// Reads a whole body within `config`'s size limit and read timeout. The router and the
+/// validation layer both read bodies through this, so they refuse alike.
+pub async fn collect_body(
+    headers: &HeaderMap,
+    body: Body,
+    config: &ServerConfig,
+) -> Result<Bytes, BodyError> {
+    let limit = config.body_limit;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return Err(too_large());
+        return Err(BodyError::TooLarge(limit));
     }
-    axum::body::to_bytes(body, limit).await.map_err(|err| {
-        let inner = err.into_inner();
-        if inner.is::<http_body_util::LengthLimitError>() {
-            too_large()
-        } else {
-            Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "unreadable_body",
-                format!("the request body could not be read: {inner}"),
-            )
+    let read = tokio::time::timeout(config.body_read_timeout, axum::body::to_bytes(body, limit));
+    match read.await {
+        Err(_) => Err(BodyError::TimedOut(config.body_read_timeout)),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) => {
+            let inner = err.into_inner();
+            if is_length_limit(inner.as_ref()) {
+                Err(BodyError::TooLarge(limit))
+            } else {
+                Err(BodyError::Broken(inner.to_string()))
+            }
         }
-    })
+    }
 }
 
-/// A required body: read within the limit, present, and in one of the `accepted` media
+/// Whether a body error is the length limit (and not, say, a malformed chunk), looking through
+/// the sources it wraps.
+fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
+/// Reads the whole body: more than the limit gets 413, a body that does not arrive within the
+/// read timeout 408, a broken transfer 400.
+pub async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    config: &ServerConfig,
+) -> Result<Bytes, Rejection> {
+    collect_body(headers, body, config)
+        .await
+        .map_err(Rejection::from)
+}
+
+/// A required body: read within the limits, present, and in one of the `accepted` media
 /// types, whose index is returned with the bytes.
 pub async fn required_body(
     headers: &HeaderMap,
     body: Body,
-    limit: usize,
+    config: &ServerConfig,
     accepted: &[&str],
 ) -> Result<(usize, Bytes), Rejection> {
-    optional_body(headers, body, limit, accepted)
+    optional_body(headers, body, config, accepted)
         .await?
         .ok_or_else(missing_body)
 }
@@ -490,10 +556,10 @@ pub async fn required_body(
 pub async fn optional_body(
     headers: &HeaderMap,
     body: Body,
-    limit: usize,
+    config: &ServerConfig,
     accepted: &[&str],
 ) -> Result<Option<(usize, Bytes)>, Rejection> {
-    let bytes = read_body(headers, body, limit).await?;
+    let bytes = read_body(headers, body, config).await?;
     if bytes.is_empty() {
         return Ok(None);
     }
@@ -519,7 +585,10 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
         } else {
             format!(" at `{path}`")
         };
-        let mut rejection = body_rejection(format!("invalid JSON body{location}: {}", err.inner()));
+        let mut rejection = body_rejection(format!(
+            "invalid JSON body{location}: {}",
+            without_values(&err.inner().to_string())
+        ));
         // Well-formed JSON of the wrong shape, as opposed to malformed JSON.
         if err.inner().classify() == serde_json::error::Category::Data {
             rejection.code = "invalid_body_shape";
@@ -530,6 +599,55 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
         .end()
         .map_err(|err| body_rejection(format!("invalid JSON body: {err}")))?;
     Ok(value)
+}
+
+/// A serde message without the value it quotes: `invalid type: string "hunter2", expected
+/// u32` becomes `invalid type: string, expected u32`. Refusals say where a value was and what
+/// was wrong with it, never what it was: the value may be a password. Field and variant names
+/// the schema itself defines (`missing field `email``) are kept.
+pub fn without_values(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (unexpected, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            let kind = unexpected
+                .find([' ', '`', '"'])
+                .filter(|_| unexpected.contains(['`', '"']))
+                .map_or(unexpected, |end| &unexpected[..end]);
+            // `floating point `1.5`` is two words before its value.
+            let kind = if unexpected.starts_with("floating point") {
+                "floating point"
+            } else {
+                kind
+            };
+            return if expected.is_empty() {
+                format!("{prefix}{kind}")
+            } else {
+                format!("{prefix}{kind}, expected {expected}")
+            };
+        }
+    }
+    for prefix in ["unknown variant ", "invalid length "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let after = rest.split_once(", expected ").map(|(_, expected)| expected);
+            return match after {
+                Some(expected) => format!("{}, expected {expected}", prefix.trim_end()),
+                None => prefix.trim_end().to_string(),
+            };
+        }
+    }
+    // Field names come from the schema, not from the input.
+    if ["missing field ", "unknown field ", "duplicate field "]
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
+    {
+        return message.to_string();
+    }
+    // Anything else serde or a format parser says may quote the input: keep only text that
+    // quotes nothing.
+    if message.contains(['`', '"']) {
+        return "the value does not fit the expected type".to_string();
+    }
+    message.to_string()
 }
 
 /// [`json_body`] for a body whose type is a struct: serde's derived structs also accept a

@@ -91,6 +91,7 @@ pub struct ValidationLayer {
     reporter: Reporter,
     base_path: String,
     body_limit: usize,
+    body_read_timeout: std::time::Duration,
     documented_refusals: bool,
 }
 
@@ -101,6 +102,7 @@ impl std::fmt::Debug for ValidationLayer {
             .field("mode", &self.mode)
             .field("base_path", &self.base_path)
             .field("body_limit", &self.body_limit)
+            .field("body_read_timeout", &self.body_read_timeout)
             .field("documented_refusals", &self.documented_refusals)
             .finish_non_exhaustive()
     }
@@ -122,6 +124,7 @@ impl ValidationLayer {
             }),
             base_path: String::new(),
             body_limit: crate::server::ServerConfig::default().body_limit,
+            body_read_timeout: crate::server::ServerConfig::default().body_read_timeout,
             documented_refusals: false,
         }
     }
@@ -154,12 +157,15 @@ impl ValidationLayer {
         self
     }
 
-    /// Refuses with a status and body the operation documents, where the plain refusal's
-    /// status (400, 401, 415) is not documented: the nearest documented client error, else a
-    /// `4XX` or `default` response, else the operation's first documented 4xx. For services
-    /// whose every answer must be in the contract (checked by tools such as schemathesis),
-    /// at the price of statuses that can fit the fault less well (a malformed login may get
-    /// the login's documented 401).
+    /// Refuses in the contract's terms: with the refusal's own status where the operation
+    /// documents it (or one that fits as well: 422 for input the server cannot process, 400
+    /// or 422 for an undocumented media type), else its `4XX` or `default` response, with the
+    /// documented error body. Where no documented status fits, the refusal keeps its standard
+    /// status and the gap is reported as a violation: a malformed request is never answered
+    /// with a success, a 401 or a 404 just because the contract lists those. Refusals with
+    /// no documented body use the API's error shape (the error schema its operations
+    /// document most), so that one API answers in one shape. The router's own refusals are
+    /// reshaped the same way.
     pub fn documented_refusals(mut self) -> Self {
         self.documented_refusals = true;
         self
@@ -170,6 +176,17 @@ impl ValidationLayer {
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
+    }
+
+    /// Longest time reading a request body may take; a slower body gets 408, as the router
+    /// would answer. Defaults to the routers' own (30 s).
+    pub fn body_read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    fn report(&self, violation: &Violation) {
+        (self.reporter)(violation);
     }
 }
 
@@ -211,18 +228,26 @@ where
         let layer = self.layer.clone();
         Box::pin(async move {
             let (parts, body) = request.into_parts();
-            let Ok(body) = collect(body, layer.body_limit).await else {
-                return Ok(Refusal {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    code: "body_too_large".into(),
-                    message: format!("the request body exceeds {} bytes", layer.body_limit),
-                }
-                .plain());
-            };
             let path = parts.uri.path();
             let path = path.strip_prefix(&layer.base_path).unwrap_or(path);
             let path = if path.is_empty() { "/" } else { path };
             let operation = layer.contract.find(parts.method.as_str(), path);
+            let config = crate::server::ServerConfig {
+                body_limit: layer.body_limit,
+                body_read_timeout: layer.body_read_timeout,
+            };
+            let body = match crate::server::collect_body(&parts.headers, body, &config).await {
+                Ok(body) => body,
+                Err(error) => {
+                    let refusal = Refusal::from(crate::server::Rejection::from(error));
+                    return Ok(match operation {
+                        Some(index) if layer.documented_refusals => {
+                            documented_refusal(&layer, index, refusal)
+                        }
+                        _ => refusal.plain(),
+                    });
+                }
+            };
             let mut request_broken = false;
             if let Some(index) = operation {
                 let violations = layer.contract.check_request(
@@ -237,12 +262,18 @@ where
                 );
                 violations
                     .iter()
-                    .for_each(|violation| (layer.reporter)(violation));
+                    .for_each(|violation| layer.report(violation));
                 request_broken = !violations.is_empty();
                 if request_broken && layer.mode == Mode::Enforce {
-                    let refusal = refusal(&violations);
+                    let mut refusal = refusal(&violations);
+                    if refusal.status == StatusCode::UNAUTHORIZED {
+                        refusal.challenge = layer
+                            .contract
+                            .challenge(index)
+                            .map(axum::http::HeaderValue::from_static);
+                    }
                     return Ok(if layer.documented_refusals {
-                        documented_refusal(&layer.contract, index, refusal)
+                        documented_refusal(&layer, index, refusal)
                     } else {
                         refusal.plain()
                     });
@@ -263,7 +294,7 @@ where
                 );
                 violations
                     .iter()
-                    .for_each(|violation| (layer.reporter)(violation));
+                    .for_each(|violation| layer.report(violation));
             };
             // An event stream may never end: it passes through unread.
             if is_event_stream(&parts.headers) {
@@ -278,7 +309,7 @@ where
                     return Ok(Response::from_parts(parts, body));
                 }
                 Err(()) => {
-                    (layer.reporter)(&Violation {
+                    layer.report(&Violation {
                         operation: layer.contract.operations()[index].id.clone(),
                         direction: crate::contract::Direction::Response,
                         pointer: "/body".into(),
@@ -288,15 +319,17 @@ where
                 }
             };
             let status = parts.status.as_u16();
-            // The router refused what the contract allows but its types do not (`1.0` for
-            // an integer, say): shaped like the layer's own refusals when asked to.
+            // The router (or a middleware in front of the handlers) refused in the runtime's
+            // error shape: reshaped like the layer's own refusals when asked to.
             if layer.documented_refusals
                 && parts.status.is_client_error()
-                && crate::contract::documented_response(&layer.contract.operations()[index], status)
-                    .is_none()
-                && let Some(refusal) = Refusal::read(parts.status, &body)
+                && let Some(mut refusal) = Refusal::read(parts.status, &body)
             {
-                return Ok(documented_refusal(&layer.contract, index, refusal));
+                refusal.challenge = parts
+                    .headers
+                    .get(axum::http::header::WWW_AUTHENTICATE)
+                    .cloned();
+                return Ok(documented_refusal(&layer, index, refusal));
             }
             // A request that broke the contract may rightly get an undocumented 4xx (the
             // router's own refusal); everything else about the response is still checked.
@@ -312,7 +345,7 @@ where
                 );
                 violations
                     .iter()
-                    .for_each(|violation| (layer.reporter)(violation));
+                    .for_each(|violation| layer.report(violation));
             }
             Ok(Response::from_parts(parts, Body::from(body)))
         })
@@ -351,19 +384,29 @@ fn is_event_stream(headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|value| crate::essence(value).eq_ignore_ascii_case("text/event-stream"))
 }
 
-async fn collect(body: Body, limit: usize) -> Result<Bytes, ()> {
-    http_body_util::Limited::new(body, limit)
-        .collect()
-        .await
-        .map(|collected| collected.to_bytes())
-        .map_err(|_| ())
-}
-
 /// A refusal before it is shaped: the layer's own, or one the router gave.
 struct Refusal {
     status: StatusCode,
     code: String,
     message: String,
+    /// The `WWW-Authenticate` challenge of a 401.
+    challenge: Option<axum::http::HeaderValue>,
+    /// Where the (first) fault was, for error bodies with a field for it.
+    pointer: Option<String>,
+}
+
+impl From<crate::server::Rejection> for Refusal {
+    fn from(rejection: crate::server::Rejection) -> Self {
+        Self {
+            status: rejection.status,
+            code: rejection.code.to_string(),
+            message: rejection.message,
+            challenge: rejection
+                .challenge
+                .map(axum::http::HeaderValue::from_static),
+            pointer: None,
+        }
+    }
 }
 
 impl Refusal {
@@ -375,11 +418,21 @@ impl Refusal {
     }
 
     fn plain(self) -> Response {
-        json_response(
-            self.status,
-            "application/json",
-            self.shape(self.status).to_string(),
-        )
+        let body = self.shape(self.status).to_string();
+        self.respond(self.status, "application/json", body)
+    }
+
+    /// A response with this refusal's challenge (on a 401) and a body already serialised.
+    fn respond(&self, status: StatusCode, media_type: &str, body: String) -> Response {
+        let mut response = json_response(status, media_type, body);
+        if status == StatusCode::UNAUTHORIZED
+            && let Some(challenge) = &self.challenge
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, challenge.clone());
+        }
+        response
     }
 
     /// A router's refusal, read back from its error shape (`None` for any other body).
@@ -390,12 +443,31 @@ impl Refusal {
             status,
             code: error.get("code")?.as_str()?.to_string(),
             message: error.get("message")?.as_str()?.to_string(),
+            challenge: None,
+            pointer: None,
         })
+    }
+
+    /// The statuses that describe this refusal, best first. 401 only for credentials; never
+    /// a 2xx, a 404, or a 401 for malformed input.
+    fn fitting_statuses(&self) -> Vec<u16> {
+        let own = self.status.as_u16();
+        match own {
+            // Input the server cannot process: 400 is the generic answer, 422 the one for
+            // content it could not process (services that validate unreadable JSON as empty
+            // input, such as Laravel's, answer 422).
+            400 => vec![400, 422],
+            422 => vec![422, 400],
+            // 400 is the generic client error, so it describes an unsupported media type too.
+            415 => vec![415, 400, 422],
+            _ => vec![own],
+        }
     }
 }
 
 /// The refusal a router would give: 401 for missing credentials, 415 for an undocumented
-/// media type, 400 for the rest, in the routers' error shape.
+/// media type, 400 for the rest (`invalid_body` for malformed JSON, `contract_violation` for
+/// well-formed input that breaks the schema), in the routers' error shape.
 fn refusal(violations: &[Violation]) -> Refusal {
     let message = violations
         .iter()
@@ -409,6 +481,11 @@ fn refusal(violations: &[Violation]) -> Refusal {
         .any(|v| v.pointer == "/header/content-type" && v.reason.contains("not documented"))
     {
         (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    } else if violations
+        .iter()
+        .any(|v| v.pointer == "/body" && v.reason.starts_with("not valid JSON"))
+    {
+        (StatusCode::BAD_REQUEST, "invalid_body")
     } else {
         (StatusCode::BAD_REQUEST, "contract_violation")
     };
@@ -416,24 +493,21 @@ fn refusal(violations: &[Violation]) -> Refusal {
         status,
         code: code.to_string(),
         message,
+        challenge: None,
+        pointer: violations
+            .first()
+            .map(|violation| violation.pointer.clone()),
     }
 }
 
-/// The refusal as the operation documents it ([`ValidationLayer::documented_refusals`]): the
-/// refusal's own status where documented, else the nearest documented client error
-/// (401 → 403; 415 → 400 → 422; 400 → 422), else a `4XX` or `default` response, else the
-/// operation's first documented 4xx. Its body is the error shape when the documented body
-/// allows it, else the message as a JSON string, else a value built from the documented
-/// schema; no body where none is documented. An operation that documents no client error at
-/// all gets the plain refusal.
-fn documented_refusal(contract: &Contract, index: usize, refusal: Refusal) -> Response {
+/// The refusal in the contract's terms ([`ValidationLayer::documented_refusals`]): the first
+/// fitting status the operation documents (exactly, then as `4XX`, then `default`), with a
+/// body of the documented error schema; where none fits, the refusal's own status with a body
+/// in the API's error shape, and a violation reporting the gap.
+fn documented_refusal(layer: &ValidationLayer, index: usize, refusal: Refusal) -> Response {
+    let contract = &layer.contract;
     let Some(operation) = contract.operations().get(index) else {
         return refusal.plain();
-    };
-    let preferred: &[u16] = match refusal.status.as_u16() {
-        401 => &[401, 403],
-        415 => &[415, 400, 422],
-        _ => &[400, 422],
     };
     let position_of = |status: &str| {
         operation
@@ -442,92 +516,161 @@ fn documented_refusal(contract: &Contract, index: usize, refusal: Refusal) -> Re
             .position(|response| response.status.eq_ignore_ascii_case(status))
     };
     let own = refusal.status.as_u16();
-    let chosen = preferred
-        .iter()
-        .find_map(|code| position_of(&code.to_string()).map(|position| (position, *code)))
-        .or_else(|| position_of("4XX").map(|position| (position, own)))
-        .or_else(|| position_of("default").map(|position| (position, own)))
-        .or_else(|| {
-            operation
-                .responses
-                .iter()
-                .enumerate()
-                .filter_map(|(position, response)| {
-                    let code: u16 = response.status.parse().ok()?;
-                    (400..500).contains(&code).then_some((position, code))
-                })
-                .min_by_key(|(_, code)| *code)
-        });
+    let chosen = refusal
+        .fitting_statuses()
+        .into_iter()
+        .find_map(|code| position_of(&code.to_string()).map(|position| (position, code)))
+        .or_else(|| position_of(&format!("{}XX", own / 100)).map(|position| (position, own)))
+        .or_else(|| position_of("default").map(|position| (position, own)));
     let Some((position, code)) = chosen else {
-        return refusal.plain();
+        let documented: Vec<&str> = operation
+            .responses
+            .iter()
+            .map(|response| response.status.as_str())
+            .collect();
+        layer.report(&Violation {
+            operation: operation.id.clone(),
+            direction: crate::contract::Direction::Response,
+            pointer: "/status".into(),
+            reason: format!(
+                "the request was refused with {own} ({}), which the contract does not document \
+                 for this operation (documented: {}); no documented status fits",
+                refusal.code,
+                documented.join(", ")
+            ),
+        });
+        return match contract.error_schema(own) {
+            Some((media_type, schema)) => {
+                let body = error_body(&schema, contract, &refusal, own);
+                refusal.respond(refusal.status, &media_type, body.to_string())
+            }
+            None => refusal.plain(),
+        };
     };
     let status = StatusCode::from_u16(code).unwrap_or(refusal.status);
     let content = &operation.responses[position].content;
     if content.is_empty() {
-        return status.into_response();
+        return refusal.respond(status, "application/json", String::new());
     }
-    let error_shape = refusal.shape(status);
     for (media, spec) in content.iter().enumerate() {
         let essence = crate::essence(&spec.media_type).to_ascii_lowercase();
         if essence.starts_with("text/") {
-            return json_response(status, &spec.media_type, refusal.message);
+            return refusal.respond(status, &spec.media_type, refusal.message.clone());
         }
         if !crate::contract::is_json(&essence) {
             continue;
         }
-        let mut sample = crate::values::sample(
+        let built = error_body(&spec.schema, contract, &refusal, code);
+        let generated = crate::values::sample(
             &spec.schema,
             contract.definitions(),
             &mut crate::values::Rng::new(1),
         );
-        let generated = sample.clone();
-        fill_error_fields(&mut sample, &refusal);
         let candidates = [
-            error_shape.clone(),
+            built,
             Value::String(refusal.message.clone()),
-            sample,
+            refusal.shape(status),
             generated,
         ];
         if let Some(body) = candidates
             .into_iter()
             .find(|candidate| contract.fits_response(index, position, media, candidate))
         {
-            return json_response(status, &spec.media_type, body.to_string());
+            return refusal.respond(status, &spec.media_type, body.to_string());
         }
     }
     Refusal { status, ..refusal }.plain()
 }
 
-/// Puts the refusal's message and code into the string fields of a documented error shape
-/// that are named for them (`message`, `detail`, `code`, ...), so the body says what went
-/// wrong; a field whose schema refuses the text keeps its generated value (the caller checks).
-fn fill_error_fields(value: &mut Value, refusal: &Refusal) {
-    match value {
-        Value::Object(map) => {
-            for (key, field) in map.iter_mut() {
-                match (key.to_ascii_lowercase().as_str(), &*field) {
-                    (
-                        "message" | "detail" | "error" | "description" | "title" | "reason",
-                        Value::String(_),
-                    ) => {
-                        *field = Value::String(refusal.message.clone());
+/// A value of an error schema that says what went wrong: every property present (so a client
+/// decoding it finds the message), arrays with one item, the refusal's message in the fields
+/// named for one (`message`, `detail`, ...), its code in `code`, its status in `status` or
+/// `http_code`; everything else a schema-valid sample.
+fn error_body(schema: &Value, contract: &Contract, refusal: &Refusal, status: u16) -> Value {
+    build_error(schema, contract, refusal, status, None, 0)
+}
+
+fn build_error(
+    schema: &Value,
+    contract: &Contract,
+    refusal: &Refusal,
+    status: u16,
+    key: Option<&str>,
+    depth: usize,
+) -> Value {
+    let defs = contract.definitions();
+    let schema = crate::contract::resolve(schema, defs);
+    if depth > 6 {
+        return crate::values::sample(schema, defs, &mut crate::values::Rng::new(1));
+    }
+    if schema.get("enum").is_some() || schema.get("const").is_some() {
+        return crate::values::sample(schema, defs, &mut crate::values::Rng::new(1));
+    }
+    let key = key.map(str::to_ascii_lowercase);
+    let key = key.as_deref();
+    match crate::contract::schema_type(schema) {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let mut out = serde_json::Map::new();
+            if let Some(Value::Object(properties)) = schema.get("properties") {
+                for (name, property) in properties {
+                    if *property == Value::Bool(false) {
+                        continue;
                     }
-                    ("code", Value::String(_)) => *field = Value::String(refusal.code.clone()),
-                    _ => fill_error_fields(field, refusal),
+                    out.insert(
+                        name.clone(),
+                        build_error(property, contract, refusal, status, Some(name), depth + 1),
+                    );
                 }
             }
+            Value::Object(out)
         }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| fill_error_fields(item, refusal)),
-        _ => {}
+        Some("array") => {
+            let items = schema.get("items").unwrap_or(&Value::Bool(true));
+            Value::Array(vec![build_error(
+                items,
+                contract,
+                refusal,
+                status,
+                key,
+                depth + 1,
+            )])
+        }
+        Some("string") => match key {
+            Some("code" | "rule" | "type" | "kind") => Value::String(refusal.code.clone()),
+            Some("status" | "http_code" | "statuscode" | "status_code") => {
+                Value::String(status.to_string())
+            }
+            Some("field" | "source_field" | "path" | "pointer" | "parameter" | "param") => {
+                Value::String(refusal.pointer.clone().unwrap_or_default())
+            }
+            Some(
+                "message" | "detail" | "details" | "description" | "title" | "reason" | "error"
+                | "error_description" | "msg",
+            )
+            | None => Value::String(refusal.message.clone()),
+            _ => crate::values::sample(schema, defs, &mut crate::values::Rng::new(1)),
+        },
+        Some("integer" | "number")
+            if matches!(
+                key,
+                Some("status" | "http_code" | "code" | "statuscode" | "status_code")
+            ) =>
+        {
+            Value::from(status)
+        }
+        _ => crate::values::sample(schema, defs, &mut crate::values::Rng::new(1)),
     }
 }
 
 /// A response with a body already serialised for `media_type`.
 fn json_response(status: StatusCode, media_type: &str, body: String) -> Response {
+    let empty = body.is_empty();
     let mut response = (status, body).into_response();
-    if let Ok(value) = axum::http::HeaderValue::try_from(media_type) {
+    if empty {
+        response
+            .headers_mut()
+            .remove(axum::http::header::CONTENT_TYPE);
+    } else if let Ok(value) = axum::http::HeaderValue::try_from(media_type) {
         response
             .headers_mut()
             .insert(axum::http::header::CONTENT_TYPE, value);

@@ -161,7 +161,10 @@ async fn body_over_the_limit_is_413() {
     let double = Arc::new(Double::default());
     let router = zrok_api::server::router_with_config(
         zrok::Api(double.clone()),
-        contract_runtime::server::ServerConfig { body_limit: 64 },
+        contract_runtime::server::ServerConfig {
+            body_limit: 64,
+            ..Default::default()
+        },
     );
     let body = format!(r#"{{"email": "{}"}}"#, "a".repeat(100));
     let answer = send(router.clone(), post("/login", ZROK_JSON, body.clone())).await;
@@ -318,11 +321,18 @@ async fn credentials_reach_the_handler_exactly() {
 
 #[tokio::test]
 async fn wrong_shape_is_422_where_the_spec_documents_422_not_400() {
-    // zrok's register documents 422 ("password validation failure") and no 400.
+    // Pterodactyl's createApiKey documents 422 (the panel's validation) and no 400.
     let double = Arc::new(Double::default());
+    let request = |body: &'static str| {
+        Request::post("/account/api-keys")
+            .header(header::AUTHORIZATION, "Bearer key")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
     let answer = send(
-        zrok::router(double.clone()),
-        post("/register", ZROK_JSON, r#"{"password": 5}"#),
+        pterodactyl::router(double.clone()),
+        request(r#"{"description": 5, "allowed_ips": []}"#),
     )
     .await;
     assert_refused(
@@ -332,8 +342,8 @@ async fn wrong_shape_is_422_where_the_spec_documents_422_not_400() {
         &double,
     );
     let answer = send(
-        zrok::router(double.clone()),
-        post("/register", ZROK_JSON, r#"{"password": "#),
+        pterodactyl::router(double.clone()),
+        request(r#"{"description": "#),
     )
     .await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);

@@ -78,7 +78,10 @@ async fn report_only_lets_the_request_through_and_names_the_violation() {
     let double = Arc::new(Double::default());
     double.respond(
         "auth",
-        soracom_api::operations::auth::Response::Unauthorized,
+        soracom_api::operations::auth::Response::Unauthorized(soracom_api::models::APIError {
+            code: "AUM0001".into(),
+            message: "Authentication failed.".into(),
+        }),
     );
     let log = ViolationLog::new();
     let router = soracom::router(double.clone()).layer(
@@ -160,7 +163,7 @@ async fn responses_are_checked_too() {
     assert!(
         undocumented[0]
             .reason
-            .contains("201 is not documented (documented: 200, 401)"),
+            .contains("201 is not documented (documented: 200, 400, 401, 415)"),
         "{}",
         undocumented[0].reason
     );
@@ -178,7 +181,7 @@ async fn responses_are_checked_too() {
     assert_eq!(not_json[0].pointer, "/body");
     assert!(not_json[0].reason.starts_with("not valid JSON"));
 
-    // 401 documents no body.
+    // 401 documents SORACOM's error body, which `{}` is not.
     let body = response_violations(StatusCode::UNAUTHORIZED, "application/json", "{}").await;
     assert_eq!(body[0].pointer, "/body");
 }
@@ -417,24 +420,45 @@ fn responses_read_openapi_keywords() {
     );
 }
 
+async fn send_raw(
+    router: axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, bytes.to_vec())
+}
+
 #[tokio::test]
-async fn documented_refusals_use_a_status_and_body_the_operation_documents() {
-    // SORACOM's /auth documents 200 and 401 only: its refusal is the 401, without a body
-    // because the 401 documents none.
+async fn documented_refusals_use_the_refusals_own_status_and_the_documented_body() {
+    // SORACOM's /auth documents 400 with its APIError: a malformed request is refused 400 in
+    // that shape, not with the 401 for failed authentication.
     let double = Arc::new(Double::default());
     let router = soracom::router(double.clone())
         .layer(soracom_api::harness::validation_layer().documented_refusals());
-    let response = router.oneshot(auth_request(TOO_LONG)).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .is_empty()
-    );
+    for (content_type, body) in [
+        ("application/json", TOO_LONG),
+        ("application/json", "{not json"),
+        ("application/json", r#"{"email": 5}"#),
+    ] {
+        let request = Request::post("/auth")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let (status, body) = send(router.clone(), request).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let decoded: soracom_api::models::APIError = serde_json::from_value(body.clone()).unwrap();
+        assert!(decoded.message.contains("/body"), "{body}");
+    }
+    let request = Request::post("/auth")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("hello"))
+        .unwrap();
+    let (status, body) = send(router.clone(), request).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
+    assert_eq!(body["code"], "unsupported_media_type");
 
     // Pterodactyl's updateEmail documents 400 with its ErrorResponse: the refusal fits it
     // and carries the message.
@@ -445,14 +469,249 @@ async fn documented_refusals_use_a_status_and_body_the_operation_documents() {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(r#"{"email": 5, "password": "p"}"#))
         .unwrap();
-    let (status, body) = send(router, request).await;
+    let (status, body) = send(router.clone(), request).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["errors"][0]["code"], "contract_violation", "{body}");
+    assert_eq!(body["errors"][0]["status"], "400", "{body}");
     let detail = body["errors"][0]["detail"].as_str().unwrap();
     assert!(
         detail.starts_with("/body/email: 5 is not of type"),
         "{detail}"
     );
+
+    // Missing credentials: the documented 401, in the same envelope, with the challenge.
+    let request = Request::put("/account/email")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"email": "a@example.com", "password": "p"}"#))
+        .unwrap();
+    let (status, headers, bytes) = send_raw(router, request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["errors"][0]["status"], "401", "{body}");
+
+    // zrok's regenerateAccountToken without x-token: 401 with zrok's error body (a JSON
+    // string), not the 404 "account not found".
+    let router = zrok::router(double.clone())
+        .layer(zrok_api::harness::validation_layer().documented_refusals());
+    let request = Request::post("/regenerateAccountToken")
+        .header(header::CONTENT_TYPE, "application/zrok.v1+json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let (status, body) = send(router.clone(), request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(
+        body.as_str().is_some_and(|text| text.contains("x-token")),
+        "{body}"
+    );
+    // zrok's login with broken JSON: 400, never the login's 401.
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/zrok.v1+json")
+        .body(Body::from("{\"email\": "))
+        .unwrap();
+    let (status, body) = send(router, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.is_string(), "{body}");
+    assert_eq!(double.calls(), 0, "the handler ran");
+}
+
+#[tokio::test]
+async fn persona_refusals_decode_into_its_documented_error_models() {
+    let double = Arc::new(Double::default());
+    let router = persona::router(double.clone())
+        .layer(persona_api::harness::validation_layer().documented_refusals());
+    let request = Request::post("/account/password/forgot")
+        .header(header::CONTENT_TYPE, "application/json;charset=utf-8")
+        .body(Body::from(r#"{"email": 5}"#))
+        .unwrap();
+    let (status, body) = send(router.clone(), request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let decoded: persona_api::models::InlineResponse400 =
+        serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(decoded.http_code, Some(400), "{body}");
+    let invalid = decoded.invalid_request_body.expect("invalid_request_body");
+    assert!(
+        invalid
+            .message
+            .is_some_and(|message| message.contains("/body/email")),
+        "{body}"
+    );
+
+    let request = Request::post("/account/password/forgot")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("hello"))
+        .unwrap();
+    let (status, body) = send(router, request).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
+    let decoded: persona_api::models::InlineResponse415 =
+        serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(decoded.http_code, Some(415), "{body}");
+    assert!(decoded.unsupported_media_type.is_some(), "{body}");
+    assert_eq!(double.calls(), 0, "the handler ran");
+}
+
+#[tokio::test]
+async fn where_no_documented_status_fits_the_standard_one_is_answered_and_reported() {
+    // Pterodactyl's getAccount documents 200 and 401: a body it does not take is a 400 (in
+    // the API's error envelope), reported as a gap in the contract, never a 200 or a 401.
+    let double = Arc::new(Double::default());
+    let log = ViolationLog::new();
+    let router = pterodactyl::router(double.clone()).layer(
+        pterodactyl_api::harness::validation_layer()
+            .documented_refusals()
+            .collect_into(&log),
+    );
+    let request = Request::get("/account")
+        .header(header::AUTHORIZATION, "Bearer token")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let (status, body) = send(router, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["errors"][0]["status"], "400", "{body}");
+    let violations = log.take();
+    assert!(
+        violations
+            .iter()
+            .any(|violation| violation.direction == Direction::Response
+                && violation.pointer == "/status"
+                && violation.reason.contains("400")),
+        "{violations:?}"
+    );
+    assert_eq!(double.calls(), 0, "the handler ran");
+}
+
+#[tokio::test]
+async fn refusals_and_reports_never_contain_a_secret() {
+    const SECRET: &str = "Demo-Passw0rd";
+    let double = Arc::new(Double::default());
+    let log = ViolationLog::new();
+    let kestra_router = kestra::router(double.clone()).layer(
+        kestra_api::harness::validation_layer()
+            .documented_refusals()
+            .collect_into(&log),
+    );
+    let pterodactyl_router = pterodactyl::router(double.clone()).layer(
+        pterodactyl_api::harness::validation_layer()
+            .documented_refusals()
+            .collect_into(&log),
+    );
+    let plain_router = pterodactyl::router(double.clone());
+    let nested = format!(r#"{{"p": "{SECRET}"}}"#);
+    let cases = [
+        (
+            kestra_router.clone(),
+            Request::post("/api/v1/invitation/create/abc"),
+            format!(r#"{{"firstName": "a", "lastName": "b", "password": {nested}}}"#),
+        ),
+        (
+            kestra_router,
+            Request::post("/api/v1/reset-password"),
+            format!(r#"{{"token": ["{SECRET}"], "password": 5}}"#),
+        ),
+        (
+            pterodactyl_router.clone(),
+            Request::put("/account/email"),
+            format!(r#"{{"email": "a@example.com", "password": {nested}}}"#),
+        ),
+        // A root-level error (a required field missing) quotes the whole body.
+        (
+            pterodactyl_router.clone(),
+            Request::put("/account/email"),
+            format!(r#"{{"password": "{SECRET}"}}"#),
+        ),
+        (
+            pterodactyl_router,
+            Request::put("/account/password"),
+            format!(
+                r#"{{"current_password": "{SECRET}", "password": 12345678, "password_confirmation": ["{SECRET}"]}}"#
+            ),
+        ),
+        // The router alone (serde's messages quote values too).
+        (
+            plain_router,
+            Request::put("/account/password"),
+            format!(
+                r#"{{"current_password": 5, "password": "{SECRET}", "password_confirmation": true}}"#
+            ),
+        ),
+    ];
+    for (router, builder, body) in cases {
+        let request = builder
+            .header(header::AUTHORIZATION, "Bearer token")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let (status, _, bytes) = send_raw(router, request).await;
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(status.is_client_error(), "{status} {text}");
+        assert!(!text.contains(SECRET), "{body} was refused with {text}");
+        assert!(!text.contains("12345678"), "{body} was refused with {text}");
+    }
+    let violations = log.take();
+    assert!(!violations.is_empty());
+    for violation in &violations {
+        assert!(!violation.to_string().contains(SECRET), "{violation}");
+        assert!(!format!("{violation:?}").contains(SECRET), "{violation:?}");
+        assert!(!violation.reason.contains("12345678"), "{violation}");
+    }
+    // A non-secret value is still quoted, which helps.
+    assert!(
+        violations
+            .iter()
+            .any(|violation| violation.reason.contains('5')
+                && violation.pointer.ends_with("firstName"))
+            || violations
+                .iter()
+                .any(|violation| violation.pointer == "/body/password"),
+        "{violations:?}"
+    );
+    assert_eq!(double.calls(), 0, "the handler ran");
+}
+
+#[tokio::test]
+async fn a_broken_request_body_is_400_and_a_slow_one_408() {
+    let double = Arc::new(Double::default());
+    let layer = || soracom_api::harness::validation_layer().documented_refusals();
+    // A body that fails while being read (as hyper reports a malformed chunk size): not 413.
+    let broken = futures_util::stream::iter([
+        Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"{\"email\"")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "invalid chunk size",
+        )),
+    ]);
+    let request = Request::post("/auth")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(broken))
+        .unwrap();
+    let (status, body) = send(soracom::router(double.clone()).layer(layer()), request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(!body.to_string().contains("2097152"), "{body}");
+
+    // A body shorter than its Content-Length: the rest never comes.
+    let short = futures_util::StreamExt::chain(
+        futures_util::stream::iter([Ok::<_, std::io::Error>(axum::body::Bytes::from_static(
+            b"{",
+        ))]),
+        futures_util::stream::pending(),
+    );
+    let request = Request::post("/auth")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, "100")
+        .body(Body::from_stream(short))
+        .unwrap();
+    let router = soracom::router(double.clone())
+        .layer(layer().body_read_timeout(std::time::Duration::from_millis(200)));
+    let started = std::time::Instant::now();
+    let (status, _, _) = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        send_raw(router, request),
+    )
+    .await
+    .expect("answered");
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert_eq!(double.calls(), 0, "the handler ran");
 }
 

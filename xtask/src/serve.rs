@@ -1,5 +1,7 @@
 //! `cargo xtask serve <api>`: runs the reference implementation of one API (crate
-//! `reference-servers`, under `tests/reference`) so a person can try it with curl.
+//! `reference-servers`, under `tests/reference`) so a person can try it with curl. The server
+//! sets a header read timeout (also the keep-alive idle timeout), a connection limit and a
+//! body read timeout; `-- --header-read-timeout S --max-connections N` change the first two.
 //!
 //! It is a child `cargo run` rather than a dependency: xtask must build even when
 //! `generated/` is stale, and the servers are built on the generated crates.

@@ -69,6 +69,8 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
+                404 => Response::NotFound(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -99,6 +101,10 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
+                400 => Response::BadRequest(received.json("application/json")?),
+                404 => Response::NotFound(received.json("application/json")?),
+                415 => Response::UnsupportedMediaType(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -129,6 +135,7 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
+                400 => Response::BadRequest(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -202,6 +209,9 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
+                400 => Response::BadRequest(received.json("application/json")?),
+                415 => Response::UnsupportedMediaType(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )

@@ -13,7 +13,7 @@
 //!
 //! ## Contents
 //!
-//! - [`models`]: serde types for every schema the spec uses (3 types);
+//! - [`models`]: serde types for every schema the spec uses (6 types);
 //! - [`operations`]: per operation (6), its `Request` and its per-status
 //!   `Response`, shared by both sides;
 //! - `server` (feature `server`): one trait per tag and an axum `router`;

@@ -5,6 +5,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// An error as Kestra's API answers it (Micronaut's HATEOAS JsonError).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonError {
+    pub message: String,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<JsonErrorEmbedded>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AuthControllerAuth {
     #[serde(rename = "loginPassword", default, skip_serializing_if = "Option::is_none")]
@@ -55,4 +65,18 @@ impl ::std::fmt::Debug for AuthControllerResetPasswordRequest {
             .field("password", &"<redacted>")
             .finish()
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct JsonErrorEmbeddedErrorsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct JsonErrorEmbedded {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<JsonErrorEmbeddedErrorsItem>>,
 }

@@ -17,6 +17,10 @@ pub mod accept_invitation {
     pub enum Response {
         /// `200`: acceptInvitation 200 response
         Ok(::std::collections::BTreeMap<String, ::serde_json::Value>),
+        /// `404`: Invitation not found.
+        NotFound(crate::models::JsonError),
+        /// `422`: Invitation cannot be accepted.
+        UnprocessableEntity(crate::models::JsonError),
     }
 }
 
@@ -38,6 +42,14 @@ pub mod create_from_invitation {
     pub enum Response {
         /// `200`: createFromInvitation 200 response
         Ok(::std::collections::BTreeMap<String, ::serde_json::Value>),
+        /// `400`: Invalid JSON.
+        BadRequest(crate::models::JsonError),
+        /// `404`: Invitation not found.
+        NotFound(crate::models::JsonError),
+        /// `415`: Unsupported media type.
+        UnsupportedMediaType(crate::models::JsonError),
+        /// `422`: Invalid entity.
+        UnprocessableEntity(crate::models::JsonError),
     }
 }
 
@@ -61,6 +73,8 @@ pub mod forgotten_password {
     pub enum Response {
         /// `200`: forgottenPassword 200 response
         Ok(::std::collections::BTreeMap<String, ::serde_json::Value>),
+        /// `400`: Bad request.
+        BadRequest(crate::models::JsonError),
     }
 }
 
@@ -115,5 +129,11 @@ pub mod reset_password {
     pub enum Response {
         /// `200`: resetPassword 200 response
         Ok(::std::collections::BTreeMap<String, ::serde_json::Value>),
+        /// `400`: Invalid JSON.
+        BadRequest(crate::models::JsonError),
+        /// `415`: Unsupported media type.
+        UnsupportedMediaType(crate::models::JsonError),
+        /// `422`: Invalid entity.
+        UnprocessableEntity(crate::models::JsonError),
     }
 }

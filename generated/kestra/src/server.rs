@@ -127,7 +127,7 @@ async fn handle_create_from_invitation<T: AuthApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -189,7 +189,7 @@ async fn handle_reset_password<T: AuthApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -205,6 +205,12 @@ impl IntoResponse for crate::operations::accept_invitation::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
             }
+            Self::NotFound(body) => {
+                rt::json_response(rt::status(404), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
+            }
         }
     }
 }
@@ -215,6 +221,18 @@ impl IntoResponse for crate::operations::create_from_invitation::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
             }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
+            }
+            Self::NotFound(body) => {
+                rt::json_response(rt::status(404), "application/json", &body)
+            }
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
+            }
         }
     }
 }
@@ -224,6 +242,9 @@ impl IntoResponse for crate::operations::forgotten_password::Response {
         match self {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
+            }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
             }
         }
     }
@@ -254,6 +275,15 @@ impl IntoResponse for crate::operations::reset_password::Response {
         match self {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
+            }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
+            }
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
             }
         }
     }

@@ -6,8 +6,8 @@ pub use contract_runtime::client::ClientError;
 
 use contract_runtime::client as rt;
 
-/// The first server URL in the spec: `http://http:/v1`.
-pub const DEFAULT_BASE_URL: &str = "http://http:/v1";
+/// The first server URL in the spec: `https://persona.api.ksfmedia.fi/v1`.
+pub const DEFAULT_BASE_URL: &str = "https://persona.api.ksfmedia.fi/v1";
 
 /// Calls the API at a base URL. Timeouts, proxies and TLS belong to the
 /// `reqwest::Client` it is given; credentials are set once, per security scheme.

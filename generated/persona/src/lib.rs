@@ -8,6 +8,7 @@
 //!
 //! ## Servers
 //!
+//! - `https://persona.api.ksfmedia.fi/v1`
 //! - `http://http:/v1`
 //!
 //! ## Contents

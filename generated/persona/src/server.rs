@@ -96,7 +96,7 @@ async fn handle_account_password_check_token_post<T: AccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json;charset=utf-8"],
                 )
                 .await?;
@@ -117,7 +117,7 @@ async fn handle_account_password_forgot_post<T: AccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json;charset=utf-8"],
                 )
                 .await?;
@@ -138,7 +138,7 @@ async fn handle_account_password_reset_post<T: AccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json;charset=utf-8"],
                 )
                 .await?;

@@ -6,8 +6,8 @@ pub use contract_runtime::client::ClientError;
 
 use contract_runtime::client as rt;
 
-/// The first server URL in the spec: `https://example.com/api`.
-pub const DEFAULT_BASE_URL: &str = "https://example.com/api";
+/// The first server URL in the spec: `https://example.com/api/client`.
+pub const DEFAULT_BASE_URL: &str = "https://example.com/api/client";
 
 /// Calls the API at a base URL. Timeouts, proxies and TLS belong to the
 /// `reqwest::Client` it is given; credentials are set once, per security scheme.
@@ -89,6 +89,7 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -133,6 +134,7 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -189,6 +191,8 @@ impl Client {
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
                 201 => Response::Created(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -260,6 +264,8 @@ impl Client {
                 201 => Response::Created,
                 204 => Response::NoContent,
                 400 => Response::BadRequest(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -302,6 +308,9 @@ impl Client {
             match received.status.as_u16() {
                 200 => Response::Ok,
                 204 => Response::NoContent,
+                400 => Response::BadRequest(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -336,6 +345,8 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
+                400 => Response::BadRequest(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -406,6 +417,8 @@ impl Client {
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
                 400 => Response::BadRequest(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -461,6 +474,8 @@ impl Client {
                 200 => Response::Ok,
                 204 => Response::NoContent,
                 400 => Response::BadRequest(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
+                422 => Response::UnprocessableEntity(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )

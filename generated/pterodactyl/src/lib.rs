@@ -66,12 +66,12 @@
 //!
 //! ## Servers
 //!
-//! - `https://example.com/api`
 //! - `https://example.com/api/client`
+//! - `https://example.com/api`
 //!
 //! ## Contents
 //!
-//! - [`models`]: serde types for every schema the spec uses (24 types);
+//! - [`models`]: serde types for every schema the spec uses (25 types);
 //! - [`operations`]: per operation (8), its `Request` and its per-status
 //!   `Response`, shared by both sides;
 //! - [`security`]: one credentials type per security scheme;

@@ -29,6 +29,8 @@ pub mod get_account {
     pub enum Response {
         /// `200`:
         Ok(crate::models::AccountDetails),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
     }
 }
 
@@ -61,6 +63,8 @@ pub mod list_api_keys {
     pub enum Response {
         /// `200`:
         Ok(crate::models::ApiKeyList),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
     }
 }
 
@@ -109,6 +113,10 @@ pub mod create_api_key {
         Ok(crate::models::ApiKeyCreated),
         /// `201`: API key created
         Created(crate::models::ApiKeyCreated),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
+        /// `422`: Validation failed.
+        UnprocessableEntity(crate::models::ErrorResponse),
     }
 }
 
@@ -174,6 +182,10 @@ pub mod update_email {
         NoContent,
         /// `400`: Invalid email format / Invalid password
         BadRequest(crate::models::ErrorResponse),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
+        /// `422`: Validation failed.
+        UnprocessableEntity(crate::models::ErrorResponse),
     }
 }
 
@@ -208,6 +220,12 @@ pub mod update_password {
         Ok,
         /// `204`: Successful
         NoContent,
+        /// `400`: The password provided was invalid for this account.
+        BadRequest(crate::models::ErrorResponse),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
+        /// `422`: Validation failed.
+        UnprocessableEntity(crate::models::ErrorResponse),
     }
 }
 
@@ -230,6 +248,10 @@ pub mod get_two_factor_details {
     pub enum Response {
         /// `200`:
         Ok(crate::models::TwoFactorDetails),
+        /// `400`: Two-factor authentication is already enabled on this account.
+        BadRequest(crate::models::ErrorResponse),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
     }
 }
 
@@ -292,6 +314,10 @@ pub mod enable_two_factor {
         Ok(crate::models::RecoveryTokens),
         /// `400`: The token provided is not valid.
         BadRequest(crate::models::ErrorResponse),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
+        /// `422`: Validation failed.
+        UnprocessableEntity(crate::models::ErrorResponse),
     }
 }
 
@@ -339,5 +365,9 @@ pub mod disable_two_factor {
         NoContent,
         /// `400`: Incorrect password
         BadRequest(crate::models::ErrorResponse),
+        /// `401`: Unauthenticated.
+        Unauthorized(crate::models::ErrorResponse),
+        /// `422`: Validation failed.
+        UnprocessableEntity(crate::models::ErrorResponse),
     }
 }

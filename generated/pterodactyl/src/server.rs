@@ -341,11 +341,11 @@ async fn handle_create_api_key<T: AccountAccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
-            rt::json_object_body(&bytes)?
+            rt::json_object_body(&bytes).map_err(rt::unprocessable_shape)?
         },
     };
     Ok(shared.api.create_api_key(credentials, request).await.into_response())
@@ -363,7 +363,7 @@ async fn handle_update_email<T: AccountAccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -385,7 +385,7 @@ async fn handle_update_password<T: AccountAccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -417,7 +417,7 @@ async fn handle_enable_two_factor<T: AccountAccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -439,7 +439,7 @@ async fn handle_disable_two_factor<T: AccountAccountApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -455,6 +455,9 @@ impl IntoResponse for crate::operations::get_account::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
             }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
+            }
         }
     }
 }
@@ -464,6 +467,9 @@ impl IntoResponse for crate::operations::list_api_keys::Response {
         match self {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
+            }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
             }
         }
     }
@@ -478,6 +484,12 @@ impl IntoResponse for crate::operations::create_api_key::Response {
             Self::Created(body) => {
                 rt::json_response(rt::status(201), "application/json", &body)
             }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
+            }
         }
     }
 }
@@ -491,6 +503,12 @@ impl IntoResponse for crate::operations::update_email::Response {
             Self::BadRequest(body) => {
                 rt::json_response(rt::status(400), "application/json", &body)
             }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
+            }
         }
     }
 }
@@ -500,6 +518,15 @@ impl IntoResponse for crate::operations::update_password::Response {
         match self {
             Self::Ok => rt::empty_response(rt::status(200)),
             Self::NoContent => rt::empty_response(rt::status(204)),
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
+            }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
+            }
         }
     }
 }
@@ -509,6 +536,12 @@ impl IntoResponse for crate::operations::get_two_factor_details::Response {
         match self {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
+            }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
+            }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
             }
         }
     }
@@ -523,6 +556,12 @@ impl IntoResponse for crate::operations::enable_two_factor::Response {
             Self::BadRequest(body) => {
                 rt::json_response(rt::status(400), "application/json", &body)
             }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
+            }
         }
     }
 }
@@ -534,6 +573,12 @@ impl IntoResponse for crate::operations::disable_two_factor::Response {
             Self::NoContent => rt::empty_response(rt::status(204)),
             Self::BadRequest(body) => {
                 rt::json_response(rt::status(400), "application/json", &body)
+            }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
+            }
+            Self::UnprocessableEntity(body) => {
+                rt::json_response(rt::status(422), "application/json", &body)
             }
         }
     }

@@ -67,7 +67,9 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/json")?),
-                401 => Response::Unauthorized,
+                400 => Response::BadRequest(received.json("application/json")?),
+                401 => Response::Unauthorized(received.json("application/json")?),
+                415 => Response::UnsupportedMediaType(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -95,7 +97,8 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok,
-                400 => Response::BadRequest,
+                400 => Response::BadRequest(received.json("application/json")?),
+                415 => Response::UnsupportedMediaType(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )
@@ -123,8 +126,9 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok,
-                400 => Response::BadRequest,
+                400 => Response::BadRequest(received.json("application/json")?),
                 404 => Response::NotFound,
+                415 => Response::UnsupportedMediaType(received.json("application/json")?),
                 _ => return Err(received.unexpected()),
             },
         )

@@ -13,7 +13,7 @@
 //!
 //! ## Contents
 //!
-//! - [`models`]: serde types for every schema the spec uses (4 types);
+//! - [`models`]: serde types for every schema the spec uses (5 types);
 //! - [`operations`]: per operation (3), its `Request` and its per-status
 //!   `Response`, shared by both sides;
 //! - `server` (feature `server`): one trait per tag and an axum `router`;

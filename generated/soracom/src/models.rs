@@ -5,6 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// An error as the SORACOM API answers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct APIError {
+    /// SORACOM error code, e.g. `AUM0001`.
+    pub code: String,
+    pub message: String,
+}
+
 #[derive(Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AuthRequest {
     #[serde(rename = "authKey", default, skip_serializing_if = "Option::is_none")]

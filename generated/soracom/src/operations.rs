@@ -23,8 +23,12 @@ pub mod auth {
     pub enum Response {
         /// `200`: Authentication successful.
         Ok(crate::models::AuthResponse),
+        /// `400`: Bad request.
+        BadRequest(crate::models::APIError),
         /// `401`: Authentication failed.
-        Unauthorized,
+        Unauthorized(crate::models::APIError),
+        /// `415`: Unsupported media type.
+        UnsupportedMediaType(crate::models::APIError),
     }
 }
 
@@ -49,7 +53,9 @@ pub mod issue_password_reset_token {
         /// `200`: OK.
         Ok,
         /// `400`: Invalid email address.
-        BadRequest,
+        BadRequest(crate::models::APIError),
+        /// `415`: Unsupported media type.
+        UnsupportedMediaType(crate::models::APIError),
     }
 }
 
@@ -74,8 +80,10 @@ pub mod verify_password_reset_token {
         /// `200`: OK.
         Ok,
         /// `400`: Invalid token.
-        BadRequest,
+        BadRequest(crate::models::APIError),
         /// `404`: Token expired.
         NotFound,
+        /// `415`: Unsupported media type.
+        UnsupportedMediaType(crate::models::APIError),
     }
 }

@@ -88,7 +88,7 @@ async fn handle_auth<T: AuthApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -109,7 +109,7 @@ async fn handle_issue_password_reset_token<T: AuthApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -130,7 +130,7 @@ async fn handle_verify_password_reset_token<T: AuthApi>(
             let (_, bytes) = rt::required_body(
                     &parts.headers,
                     body,
-                    shared.config.body_limit,
+                    &shared.config,
                     &["application/json"],
                 )
                 .await?;
@@ -146,7 +146,15 @@ impl IntoResponse for crate::operations::auth::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/json", &body)
             }
-            Self::Unauthorized => rt::empty_response(rt::status(401)),
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
+            }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/json", &body)
+            }
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/json", &body)
+            }
         }
     }
 }
@@ -155,7 +163,12 @@ impl IntoResponse for crate::operations::issue_password_reset_token::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok => rt::empty_response(rt::status(200)),
-            Self::BadRequest => rt::empty_response(rt::status(400)),
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
+            }
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/json", &body)
+            }
         }
     }
 }
@@ -164,8 +177,13 @@ impl IntoResponse for crate::operations::verify_password_reset_token::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok => rt::empty_response(rt::status(200)),
-            Self::BadRequest => rt::empty_response(rt::status(400)),
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/json", &body)
+            }
             Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/json", &body)
+            }
         }
     }
 }

@@ -76,8 +76,13 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok,
-                400 => Response::BadRequest,
-                401 => Response::Unauthorized,
+                400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
+                401 => Response::Unauthorized(received.json("application/zrok.v1+json")?),
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 422 => {
                     Response::UnprocessableEntity(
                         received.json("application/zrok.v1+json")?,
@@ -111,6 +116,11 @@ impl Client {
                 201 => Response::Created,
                 400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
                 401 => Response::Unauthorized,
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 500 => Response::InternalServerError,
                 _ => return Err(received.unexpected()),
             },
@@ -137,7 +147,13 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/zrok.v1+json")?),
+                400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
                 401 => Response::Unauthorized,
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 _ => return Err(received.unexpected()),
             },
         )
@@ -166,7 +182,14 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/zrok.v1+json")?),
+                400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
+                401 => Response::Unauthorized(received.json("application/zrok.v1+json")?),
                 404 => Response::NotFound,
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 500 => Response::InternalServerError,
                 _ => return Err(received.unexpected()),
             },
@@ -193,7 +216,13 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/zrok.v1+json")?),
+                400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
                 404 => Response::NotFound,
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 422 => {
                     Response::UnprocessableEntity(
                         received.json("application/zrok.v1+json")?,
@@ -225,7 +254,13 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok,
+                400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
                 404 => Response::NotFound,
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 422 => {
                     Response::UnprocessableEntity(
                         received.json("application/zrok.v1+json")?,
@@ -257,7 +292,12 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 201 => Response::Created,
-                400 => Response::BadRequest,
+                400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 500 => Response::InternalServerError,
                 _ => return Err(received.unexpected()),
             },
@@ -284,7 +324,13 @@ impl Client {
         Ok(
             match received.status.as_u16() {
                 200 => Response::Ok(received.json("application/zrok.v1+json")?),
+                400 => Response::BadRequest(received.json("application/zrok.v1+json")?),
                 404 => Response::NotFound,
+                415 => {
+                    Response::UnsupportedMediaType(
+                        received.json("application/zrok.v1+json")?,
+                    )
+                }
                 500 => Response::InternalServerError,
                 _ => return Err(received.unexpected()),
             },

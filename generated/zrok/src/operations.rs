@@ -18,9 +18,11 @@ pub mod change_password {
         /// `200`: password changed
         Ok,
         /// `400`: password not changed
-        BadRequest,
+        BadRequest(crate::models::ErrorMessage),
         /// `401`: unauthorized
-        Unauthorized,
+        Unauthorized(crate::models::ErrorMessage),
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
         /// `422`: password validation failure
         UnprocessableEntity(crate::models::ErrorMessage),
         /// `500`: internal server error
@@ -46,6 +48,8 @@ pub mod invite {
         BadRequest(crate::models::ErrorMessage),
         /// `401`: unauthorized
         Unauthorized,
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
         /// `500`: internal server error
         InternalServerError,
     }
@@ -65,8 +69,12 @@ pub mod login {
     pub enum Response {
         /// `200`: login successful
         Ok(String),
+        /// `400`: request body not understood
+        BadRequest(crate::models::ErrorMessage),
         /// `401`: invalid login
         Unauthorized,
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
     }
 }
 
@@ -84,8 +92,14 @@ pub mod regenerate_account_token {
     pub enum Response {
         /// `200`: regenerate account token
         Ok(crate::models::RegenerateAccountToken200Response),
+        /// `400`: request body not understood
+        BadRequest(crate::models::ErrorMessage),
+        /// `401`: unauthorized
+        Unauthorized(crate::models::ErrorMessage),
         /// `404`: account not found
         NotFound,
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
         /// `500`: internal server error
         InternalServerError,
     }
@@ -105,8 +119,12 @@ pub mod register {
     pub enum Response {
         /// `200`: account created
         Ok(crate::models::RegenerateAccountToken200Response),
+        /// `400`: request body not understood
+        BadRequest(crate::models::ErrorMessage),
         /// `404`: request not found
         NotFound,
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
         /// `422`: password validation failure
         UnprocessableEntity(crate::models::ErrorMessage),
         /// `500`: internal server error
@@ -128,8 +146,12 @@ pub mod reset_password {
     pub enum Response {
         /// `200`: password reset
         Ok,
+        /// `400`: request body not understood
+        BadRequest(crate::models::ErrorMessage),
         /// `404`: request not found
         NotFound,
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
         /// `422`: password validation failure
         UnprocessableEntity(crate::models::ErrorMessage),
         /// `500`: internal server error
@@ -152,7 +174,9 @@ pub mod reset_password_request {
         /// `201`: reset password request created
         Created,
         /// `400`: reset password request not created
-        BadRequest,
+        BadRequest(crate::models::ErrorMessage),
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
         /// `500`: internal server error
         InternalServerError,
     }
@@ -172,8 +196,12 @@ pub mod verify {
     pub enum Response {
         /// `200`: registration token ready
         Ok(crate::models::Verify200Response),
+        /// `400`: request body not understood
+        BadRequest(crate::models::ErrorMessage),
         /// `404`: registration token not found
         NotFound,
+        /// `415`: unsupported media type
+        UnsupportedMediaType(crate::models::ErrorMessage),
         /// `500`: internal server error
         InternalServerError,
     }

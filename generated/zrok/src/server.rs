@@ -113,7 +113,7 @@ async fn handle_change_password<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
@@ -133,7 +133,7 @@ async fn handle_invite<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
@@ -153,7 +153,7 @@ async fn handle_login<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
@@ -176,7 +176,7 @@ async fn handle_regenerate_account_token<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
@@ -196,13 +196,11 @@ async fn handle_register<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| {
-                rt::json_object_body(&bytes).map_err(rt::unprocessable_shape)
-            })
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.register(request).await.into_response())
@@ -218,13 +216,11 @@ async fn handle_reset_password<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
-            .map(|(_, bytes)| {
-                rt::json_object_body(&bytes).map_err(rt::unprocessable_shape)
-            })
+            .map(|(_, bytes)| rt::json_object_body(&bytes))
             .transpose()?,
     };
     Ok(shared.api.reset_password(request).await.into_response())
@@ -240,7 +236,7 @@ async fn handle_reset_password_request<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
@@ -260,7 +256,7 @@ async fn handle_verify<T: AccountApi>(
         body: rt::optional_body(
                 &parts.headers,
                 body,
-                shared.config.body_limit,
+                &shared.config,
                 &["application/zrok.v1+json"],
             )
             .await?
@@ -274,8 +270,15 @@ impl IntoResponse for crate::operations::change_password::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok => rt::empty_response(rt::status(200)),
-            Self::BadRequest => rt::empty_response(rt::status(400)),
-            Self::Unauthorized => rt::empty_response(rt::status(401)),
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+            }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/zrok.v1+json", &body)
+            }
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
             Self::UnprocessableEntity(body) => {
                 rt::json_response(rt::status(422), "application/zrok.v1+json", &body)
             }
@@ -292,6 +295,9 @@ impl IntoResponse for crate::operations::invite::Response {
                 rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
             }
             Self::Unauthorized => rt::empty_response(rt::status(401)),
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
             Self::InternalServerError => rt::empty_response(rt::status(500)),
         }
     }
@@ -303,7 +309,13 @@ impl IntoResponse for crate::operations::login::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
             }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+            }
             Self::Unauthorized => rt::empty_response(rt::status(401)),
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
         }
     }
 }
@@ -314,7 +326,16 @@ impl IntoResponse for crate::operations::regenerate_account_token::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
             }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+            }
+            Self::Unauthorized(body) => {
+                rt::json_response(rt::status(401), "application/zrok.v1+json", &body)
+            }
             Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
             Self::InternalServerError => rt::empty_response(rt::status(500)),
         }
     }
@@ -326,7 +347,13 @@ impl IntoResponse for crate::operations::register::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
             }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+            }
             Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
             Self::UnprocessableEntity(body) => {
                 rt::json_response(rt::status(422), "application/zrok.v1+json", &body)
             }
@@ -339,7 +366,13 @@ impl IntoResponse for crate::operations::reset_password::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok => rt::empty_response(rt::status(200)),
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+            }
             Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
             Self::UnprocessableEntity(body) => {
                 rt::json_response(rt::status(422), "application/zrok.v1+json", &body)
             }
@@ -352,7 +385,12 @@ impl IntoResponse for crate::operations::reset_password_request::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Created => rt::empty_response(rt::status(201)),
-            Self::BadRequest => rt::empty_response(rt::status(400)),
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+            }
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
             Self::InternalServerError => rt::empty_response(rt::status(500)),
         }
     }
@@ -364,7 +402,13 @@ impl IntoResponse for crate::operations::verify::Response {
             Self::Ok(body) => {
                 rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
             }
+            Self::BadRequest(body) => {
+                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+            }
             Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::UnsupportedMediaType(body) => {
+                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+            }
             Self::InternalServerError => rt::empty_response(rt::status(500)),
         }
     }

@@ -539,11 +539,11 @@ fn body_extraction(api: &Api, operation: &Operation, shape: &BodyShape) -> Token
     };
     if required {
         quote!({
-            let (#media, bytes) = rt::required_body(&parts.headers, body, shared.config.body_limit, &[#(#accepted),*]).await?;
+            let (#media, bytes) = rt::required_body(&parts.headers, body, &shared.config, &[#(#accepted),*]).await?;
             #decode
         })
     } else {
-        quote!(rt::optional_body(&parts.headers, body, shared.config.body_limit, &[#(#accepted),*])
+        quote!(rt::optional_body(&parts.headers, body, &shared.config, &[#(#accepted),*])
             .await?
             .map(|(#media, bytes)| #decode_result)
             .transpose()?)

@@ -11,7 +11,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use kestra_api::models::AuthControllerAuth;
+use kestra_api::models::{AuthControllerAuth, JsonError};
 use kestra_api::operations::{
     accept_invitation, create_from_invitation, forgotten_password, index, request_code,
     reset_password,
@@ -139,9 +139,17 @@ fn object(pairs: &[(&str, Value)]) -> Object {
         .collect()
 }
 
-fn refusal(error: &str, message: &str) -> Object {
-    object(&[("error", error.into()), ("message", message.into())])
+/// Kestra's error body (Micronaut's JsonError, as its global error handler writes it).
+fn refusal(message: &str) -> JsonError {
+    JsonError {
+        message: message.to_string(),
+        links: None,
+        embedded: None,
+    }
 }
+
+const NO_INVITATION: &str = "Not Found: no open invitation has this id";
+const BAD_TOKEN: &str = "Illegal argument: the reset token is unknown, used or expired";
 
 /// Kestra's default password policy: 8 characters or more, with an upper-case letter and a
 /// digit.
@@ -210,16 +218,12 @@ impl kestra_api::server::AuthApi for Kestra {
         let now = self.ctx.clock.now();
         let mut state = lock(&self.state);
         let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-            return Response::Ok(refusal(
-                "invitation_not_found",
-                "no open invitation has this id",
-            ));
+            return Response::NotFound(refusal(NO_INVITATION));
         };
         let email = state.invitations[index].email.clone();
         if state.user_by_email(&email).is_none() {
-            return Response::Ok(refusal(
-                "account_required",
-                "no account uses the invited address: create one from the invitation",
+            return Response::UnprocessableEntity(refusal(
+                "Illegal argument: no account uses the invited address: create one from the invitation",
             ));
         }
         state.invitations[index].accepted = true;
@@ -240,43 +244,39 @@ impl kestra_api::server::AuthApi for Kestra {
         {
             let state = lock(&self.state);
             let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-                return Response::Ok(refusal(
-                    "invitation_not_found",
-                    "no open invitation has this id",
-                ));
+                return Response::NotFound(refusal(NO_INVITATION));
             };
             if state
                 .user_by_email(&state.invitations[index].email)
                 .is_some()
             {
-                return Response::Ok(refusal(
-                    "account_exists",
-                    "an account already uses the invited address: accept the invitation instead",
+                return Response::UnprocessableEntity(refusal(
+                    "Illegal argument: an account already uses the invited address: accept the invitation instead",
                 ));
             }
         }
         let (first_name, last_name) = (body.first_name.trim(), body.last_name.trim());
         if first_name.is_empty() || last_name.is_empty() {
-            return Response::Ok(refusal("invalid_name", "first and last name are required"));
+            return Response::UnprocessableEntity(refusal(
+                "Invalid entity: first and last name are required",
+            ));
         }
         if let Err(message) = check_policy(&body.password) {
-            return Response::Ok(refusal("password_policy", &message));
+            return Response::UnprocessableEntity(refusal(&format!("Invalid entity: {message}")));
         }
         let Ok(hash) = passwords::hash(body.password).await else {
-            return Response::Ok(refusal("internal", "the password could not be stored"));
+            return Response::UnprocessableEntity(refusal(
+                "Invalid entity: the password could not be stored",
+            ));
         };
         let mut state = lock(&self.state);
         let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-            return Response::Ok(refusal(
-                "invitation_not_found",
-                "no open invitation has this id",
-            ));
+            return Response::NotFound(refusal(NO_INVITATION));
         };
         let email = state.invitations[index].email.clone();
         if state.user_by_email(&email).is_some() {
-            return Response::Ok(refusal(
-                "account_exists",
-                "an account already uses the invited address",
+            return Response::UnprocessableEntity(refusal(
+                "Illegal argument: an account already uses the invited address",
             ));
         }
         state.invitations[index].accepted = true;
@@ -359,29 +359,27 @@ impl kestra_api::server::AuthApi for Kestra {
                 .filter(|&index| state.resets[index].is_live(now))
         };
         if live(&lock(&self.state)).is_none() {
-            return Response::Ok(refusal(
-                "invalid_token",
-                "the reset token is unknown, used or expired",
-            ));
+            return Response::UnprocessableEntity(refusal(BAD_TOKEN));
         }
         // A password that breaks the policy leaves the token usable: the user can retry.
         let password = body.password.unwrap_or_default();
         if let Err(message) = check_policy(&password) {
-            return Response::Ok(refusal("password_policy", &message));
+            return Response::UnprocessableEntity(refusal(&format!("Invalid entity: {message}")));
         }
         let Ok(hash) = passwords::hash(password).await else {
-            return Response::Ok(refusal("internal", "the password could not be stored"));
+            return Response::UnprocessableEntity(refusal(
+                "Invalid entity: the password could not be stored",
+            ));
         };
         let mut state = lock(&self.state);
         let Some(index) = live(&state) else {
-            return Response::Ok(refusal(
-                "invalid_token",
-                "the reset token is unknown, used or expired",
-            ));
+            return Response::UnprocessableEntity(refusal(BAD_TOKEN));
         };
         let reset = state.resets.remove(index);
         let Some(user) = state.user_by_email(&reset.email) else {
-            return Response::Ok(refusal("invalid_token", "the account no longer exists"));
+            return Response::UnprocessableEntity(refusal(
+                "Illegal argument: the account no longer exists",
+            ));
         };
         state.users[user].password = hash;
         Response::Ok(object(&[("status", "PASSWORD_CHANGED".into())]))

@@ -93,7 +93,7 @@ impl Api {
             Api::Zrok => "/api/v2",
             Api::Kestra => "",
             Api::Persona => "/v1",
-            Api::Pterodactyl => "/api",
+            Api::Pterodactyl => "/api/client",
             Api::Soracom => "/v1",
         }
     }

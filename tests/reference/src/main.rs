@@ -1,10 +1,14 @@
 //! `reference-server <api>`: serves one reference implementation on 127.0.0.1, prints where and
-//! the demo credentials on stdout, and logs the mail it sends to stderr.
+//! the demo credentials on stdout, and logs the mail it sends to stderr. Connections are served
+//! with a header read timeout (also the idle timeout of kept-alive connections) and a
+//! connection limit, and request bodies have a read timeout, so slow or half-open clients
+//! cannot hold the server.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use contract_runtime::serve::{ServeConfig, serve as serve_tcp};
 use reference_servers::{Api, DemoOptions, Outbox, serve};
 
 /// Serve an in-memory reference implementation of one contract in specs/.
@@ -40,6 +44,13 @@ struct Args {
     /// Lifetime of password-reset tokens, in seconds.
     #[arg(long, env = "REFERENCE_TOKEN_TTL")]
     token_ttl: Option<u64>,
+    /// Seconds a client may take to send a request's head, and a kept-alive connection may
+    /// stay idle, before it is closed.
+    #[arg(long, env = "REFERENCE_HEADER_READ_TIMEOUT", default_value_t = ServeConfig::default().header_read_timeout.as_secs())]
+    header_read_timeout: u64,
+    /// Most connections served at once; more wait in the listen backlog.
+    #[arg(long, env = "REFERENCE_MAX_CONNECTIONS", default_value_t = ServeConfig::default().max_connections)]
+    max_connections: usize,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -92,7 +103,11 @@ async fn run(args: Args) -> Result<(), String> {
     for (name, value) in &demo.extras {
         println!("demo {name}: {value}");
     }
-    axum::serve(listener, served.router)
+    let config = ServeConfig {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
+    };
+    serve_tcp(listener, served.router, config)
         .await
         .map_err(|err| format!("server stopped: {err}"))
 }

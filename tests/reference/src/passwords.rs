@@ -1,7 +1,10 @@
 //! Argon2id password hashes (PHC strings) and the length policy the services share.
 //!
 //! Hashing is CPU-bound on purpose, so the async helpers run it on tokio's blocking pool instead
-//! of stalling the connection tasks, and callers verify without holding a store's lock.
+//! of stalling the connection tasks, and callers verify without holding a store's lock. At most
+//! [`max_concurrent_hashes`] hashes run at once (a tokio `Semaphore`); further logins wait for a
+//! permit without a thread or the hash's memory (19 MiB each in release builds), so a burst of
+//! logins costs time, not memory.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -76,16 +79,35 @@ pub fn verify_now(hash: &PasswordHash, password: &str) -> bool {
     }
 }
 
-/// [`hash_now`] on the blocking pool.
+/// How many hashes may run at once: one per core the process may use (at least one). More
+/// would not finish sooner, only hold more memory and threads.
+pub fn max_concurrent_hashes() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+fn permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(max_concurrent_hashes()))
+}
+
+/// Runs `work` on the blocking pool once a hashing permit is free; `None` if it could not run.
+async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    // The semaphore is never closed, so acquiring fails only if it were.
+    let _permit = permits().acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+/// [`hash_now`] on the blocking pool, within the bound on concurrent hashes.
 pub async fn hash(password: String) -> Result<PasswordHash, HashError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
+    bounded(move || hash_now(&password))
         .await
         .unwrap_or(Err(HashError))
 }
 
-/// [`verify_now`] on the blocking pool; `false` if the task could not run.
+/// [`verify_now`] on the blocking pool, within the bound on concurrent hashes; `false` if the
+/// task could not run.
 pub async fn verify(hash: PasswordHash, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_now(&hash, &password))
+    bounded(move || verify_now(&hash, &password))
         .await
         .unwrap_or(false)
 }

@@ -8,9 +8,10 @@
 //! of the handlers with the router's own 401 (`code: invalid_credentials`), the answer the
 //! router already gives for missing credentials; handlers only run for valid keys.
 //!
-//! `PUT /account/password` documents only 200 and 204, no refusal: a change is answered 204,
-//! and a refused one (wrong current password, confirmation mismatch, too short) is answered 200
-//! and changes nothing.
+//! Refusals are the panel's: 400 for a wrong current password, 422 (`ValidationException`,
+//! with `meta.source_field` and `meta.rule`) for input its validation rules refuse, such as a
+//! confirmation that does not match, a password shorter than 8 characters or an
+//! `allowed_ips` entry that is no IP address or CIDR range.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -23,8 +24,9 @@ use contract_runtime::server::{self as rt, Rejection};
 use pterodactyl_api::models::{
     AccountAttributes, AccountDetails, AccountDetailsObject, ApiKey as ApiKeyModel,
     ApiKeyAttributes, ApiKeyCreated, ApiKeyCreatedMeta, ApiKeyCreatedObject, ApiKeyList,
-    ApiKeyListObject, ApiKeyObject, ErrorObject, ErrorResponse, ErrorSource, RecoveryTokens,
-    RecoveryTokensAttributes, RecoveryTokensObject, TwoFactorDetails, TwoFactorImageData,
+    ApiKeyListObject, ApiKeyObject, ErrorMeta, ErrorObject, ErrorResponse, ErrorSource,
+    RecoveryTokens, RecoveryTokensAttributes, RecoveryTokensObject, TwoFactorDetails,
+    TwoFactorImageData,
 };
 use pterodactyl_api::operations::{
     create_api_key, disable_two_factor, enable_two_factor, get_account, get_two_factor_details,
@@ -215,8 +217,42 @@ fn error(code: &str, detail: &str, field: Option<&str>) -> ErrorResponse {
             source: field.map(|field| ErrorSource {
                 field: field.to_string(),
             }),
+            meta: None,
         }],
     }
+}
+
+/// The panel's 422 for a validation rule (`app/Exceptions/Handler.php`, `invalidJson`).
+fn invalid(field: &str, rule: &str, detail: &str) -> ErrorResponse {
+    ErrorResponse {
+        errors: vec![ErrorObject {
+            code: "ValidationException".into(),
+            status: Some("422".into()),
+            detail: detail.to_string(),
+            source: None,
+            meta: Some(ErrorMeta {
+                source_field: Some(field.to_string()),
+                rule: Some(rule.to_string()),
+            }),
+        }],
+    }
+}
+
+/// Whether `text` is an IPv4 or IPv6 address, or a CIDR range of one (as the panel's
+/// `Range::parse` accepts).
+fn is_ip_or_range(text: &str) -> bool {
+    let (address, prefix) = match text.split_once('/') {
+        Some((address, prefix)) => (address, Some(prefix)),
+        None => (text, None),
+    };
+    let Ok(address) = address.parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    let max = if address.is_ipv4() { 32 } else { 128 };
+    prefix.is_none_or(|prefix| {
+        prefix.chars().all(|c| c.is_ascii_digit())
+            && prefix.parse::<u8>().is_ok_and(|bits| bits <= max)
+    })
 }
 
 fn key_attributes(key: &ApiKey) -> ApiKeyAttributes {
@@ -295,17 +331,29 @@ impl pterodactyl_api::server::AccountAccountApi for Pterodactyl {
         request: create_api_key::Request,
     ) -> create_api_key::Response {
         let body = request.body;
+        let ips: Vec<String> = body
+            .allowed_ips
+            .iter()
+            .map(|ip| ip.trim().to_string())
+            .filter(|ip| !ip.is_empty())
+            .collect();
+        if let Some(position) = ips.iter().position(|ip| !is_ip_or_range(ip)) {
+            let field = format!("allowed_ips.{position}");
+            return create_api_key::Response::UnprocessableEntity(invalid(
+                &field,
+                &field,
+                &format!(
+                    "\"{}\" is not a valid IP address or CIDR range.",
+                    ips[position]
+                ),
+            ));
+        }
         let identifier = self.ctx.tokens.alnum(IDENTIFIER_LENGTH);
         let secret = self.ctx.tokens.alnum(SECRET_LENGTH);
         let key = ApiKey {
             identifier,
             description: body.description.trim().to_string(),
-            allowed_ips: body
-                .allowed_ips
-                .iter()
-                .map(|ip| ip.trim().to_string())
-                .filter(|ip| !ip.is_empty())
-                .collect(),
+            allowed_ips: ips,
             last_used_at: None,
             created_at: timestamp(&self.ctx),
             secret: SecretDigest::of(&secret),
@@ -364,22 +412,47 @@ impl pterodactyl_api::server::AccountAccountApi for Pterodactyl {
     ) -> update_password::Response {
         use update_password::Response;
         let body = request.body;
-        // 200 = refused, nothing changed (see the module docs): the contract has no 4xx here.
-        if body.password != body.password_confirmation
-            || passwords::check_length(&body.password).is_err()
-        {
-            return Response::Ok;
-        }
+        let wrong_password = || {
+            Response::BadRequest(error(
+                "InvalidPasswordProvidedException",
+                "The password provided was invalid for this account.",
+                None,
+            ))
+        };
+        // The panel checks the current password first (the form request's `authorize`), then
+        // its rules: `password` required, `confirmed`, `min:8`.
         let stored = self.password();
         if !passwords::verify(stored.clone(), body.current_password).await {
-            return Response::Ok;
+            return wrong_password();
+        }
+        if body.password != body.password_confirmation {
+            return Response::UnprocessableEntity(invalid(
+                "password",
+                "confirmed",
+                "The password confirmation does not match.",
+            ));
+        }
+        if passwords::check_length(&body.password).is_err() {
+            return Response::UnprocessableEntity(invalid(
+                "password",
+                "min",
+                &format!(
+                    "The password must be between {} and {} characters.",
+                    passwords::MIN_LENGTH,
+                    passwords::MAX_LENGTH
+                ),
+            ));
         }
         let Ok(hash) = passwords::hash(body.password).await else {
-            return Response::Ok;
+            return Response::UnprocessableEntity(invalid(
+                "password",
+                "string",
+                "The password could not be stored.",
+            ));
         };
         let mut state = lock(&self.state);
         if state.account.password != stored {
-            return Response::Ok;
+            return wrong_password();
         }
         state.account.password = hash;
         Response::NoContent
@@ -391,6 +464,14 @@ impl pterodactyl_api::server::AccountAccountApi for Pterodactyl {
     ) -> get_two_factor_details::Response {
         let secret = totp::encode_secret(&self.ctx.tokens.bytes::<TOTP_SECRET_BYTES>());
         let mut state = lock(&self.state);
+        // The panel refuses to issue a new secret while 2FA is on (TwoFactorController::index).
+        if state.two_factor.enabled {
+            return get_two_factor_details::Response::BadRequest(error(
+                "BadRequestHttpException",
+                "Two-factor authentication is already enabled on this account.",
+                None,
+            ));
+        }
         // A fresh secret each time; it replaces the active one only once a code proves the
         // user's authenticator has it.
         state.two_factor.pending = Some(Secret::new(secret.clone()));

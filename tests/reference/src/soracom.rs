@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use soracom_api::models::AuthResponse;
+use soracom_api::models::{APIError, AuthResponse};
 use soracom_api::operations::{auth, issue_password_reset_token, verify_password_reset_token};
 
 use crate::outbox::Mail;
@@ -174,16 +174,35 @@ impl Soracom {
     }
 }
 
+/// SORACOM's error body.
+fn api_error(code: &str, message: &str) -> APIError {
+    APIError {
+        code: code.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn invalid_token() -> APIError {
+    api_error("COM0001", "Invalid token.")
+}
+
 impl soracom_api::server::AuthApi for Soracom {
     async fn auth(&self, request: auth::Request) -> auth::Response {
         let body = request.body;
         let timeout = body.token_timeout_seconds.unwrap_or(DEFAULT_TOKEN_TIMEOUT);
-        // Out of the documented range: refused with the operation's only 4xx.
+        // Out of the documented range: a malformed request, not a failed authentication (the
+        // validation layer refuses it first; this is the handler's own guard).
         if !TOKEN_TIMEOUT.contains(&timeout) {
-            return auth::Response::Unauthorized;
+            return auth::Response::BadRequest(api_error(
+                "COM0001",
+                "tokenTimeoutSeconds is out of range",
+            ));
         }
         let Some(principal) = self.authenticate(&body).await else {
-            return auth::Response::Unauthorized;
+            return auth::Response::Unauthorized(api_error(
+                "AUM0001",
+                "Authentication failed: invalid credentials",
+            ));
         };
         // The API key and token authenticate the rest of SORACOM's API, which this contract
         // does not include, so nothing here accepts them and they are not stored.
@@ -205,7 +224,7 @@ impl soracom_api::server::AuthApi for Soracom {
         use issue_password_reset_token::Response;
         let email = request.body.email.trim().to_string();
         if !crate::plausible_email(&email) {
-            return Response::BadRequest;
+            return Response::BadRequest(api_error("COM0001", "Invalid email address."));
         }
         let now = self.ctx.clock.now();
         let mut state = lock(&self.state);
@@ -249,7 +268,7 @@ impl soracom_api::server::AuthApi for Soracom {
         {
             let mut state = lock(&self.state);
             let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
-                return Response::BadRequest;
+                return Response::BadRequest(invalid_token());
             };
             if !state.resets[index].is_live(now) {
                 state.resets.remove(index);
@@ -257,15 +276,15 @@ impl soracom_api::server::AuthApi for Soracom {
             }
         }
         // A weak password leaves the token usable for another try.
-        if passwords::check_length(&body.password).is_err() {
-            return Response::BadRequest;
+        if let Err(message) = passwords::check_length(&body.password) {
+            return Response::BadRequest(api_error("COM0001", &message));
         }
         let Ok(hash) = passwords::hash(body.password).await else {
-            return Response::BadRequest;
+            return Response::BadRequest(api_error("COM0001", "the password could not be stored"));
         };
         let mut state = lock(&self.state);
         let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
-            return Response::BadRequest;
+            return Response::BadRequest(invalid_token());
         };
         if !state.resets[index].is_live(now) {
             state.resets.remove(index);

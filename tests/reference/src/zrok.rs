@@ -169,6 +169,9 @@ impl Zrok {
     }
 }
 
+/// The refusal of an `x-token` that belongs to no account, as zrok's security handler words it.
+const UNKNOWN_TOKEN: &str = "unauthenticated: the x-token matches no account";
+
 impl zrok_api::server::AccountApi for Zrok {
     async fn change_password(
         &self,
@@ -179,26 +182,28 @@ impl zrok_api::server::AccountApi for Zrok {
         let (email, stored) = {
             let state = lock(&self.state);
             let Some(index) = state.account_by_token(&credentials.0) else {
-                return Response::Unauthorized;
+                return Response::Unauthorized(UNKNOWN_TOKEN.into());
             };
             let account = &state.accounts[index];
             (account.email.clone(), account.password.clone())
         };
         let Some(body) = request.body else {
-            return Response::BadRequest;
+            return Response::BadRequest(
+                "a body with email, oldPassword and newPassword is required".into(),
+            );
         };
         let (Some(given_email), Some(old), Some(new)) = (
             present(body.email),
             body.old_password.filter(|p| !p.is_empty()),
             body.new_password.filter(|p| !p.is_empty()),
         ) else {
-            return Response::BadRequest;
+            return Response::BadRequest("email, oldPassword and newPassword are required".into());
         };
         // The token says who is asking; the body must name the same account.
         if !given_email.eq_ignore_ascii_case(&email)
             || !passwords::verify(stored.clone(), old).await
         {
-            return Response::Unauthorized;
+            return Response::Unauthorized("the email or the old password is wrong".into());
         }
         if let Err(message) = passwords::check_length(&new) {
             return Response::UnprocessableEntity(message);
@@ -213,7 +218,7 @@ impl zrok_api::server::AccountApi for Zrok {
                 state.accounts[index].password = hash;
                 Response::Ok
             }
-            _ => Response::Unauthorized,
+            _ => Response::Unauthorized("the password changed meanwhile; try again".into()),
         }
     }
 
@@ -293,7 +298,7 @@ impl zrok_api::server::AccountApi for Zrok {
         use regenerate_account_token::Response;
         let mut state = lock(&self.state);
         let Some(index) = state.account_by_token(&credentials.0) else {
-            return Response::NotFound;
+            return Response::Unauthorized(UNKNOWN_TOKEN.into());
         };
         let named = request.body.and_then(|body| present(body.email_address));
         if let Some(email) = named {
@@ -371,7 +376,7 @@ impl zrok_api::server::AccountApi for Zrok {
             .and_then(|body| present(body.email_address))
             .filter(|email| crate::plausible_email(email))
         else {
-            return Response::BadRequest;
+            return Response::BadRequest("a valid emailAddress is required".into());
         };
         let now = self.now();
         let mut state = lock(&self.state);

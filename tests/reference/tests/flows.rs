@@ -42,6 +42,7 @@ impl Reply {
     }
 
     /// The status, and a body exactly when there should be one, in the expected media type.
+    #[track_caller]
     fn expect(&self, status: u16, media_type: Option<&str>) -> &Self {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.text());
         match media_type {
@@ -239,14 +240,14 @@ async fn zrok_invite_verify_register_login_change_password() {
         account_token.clone(),
     )
     .await
-    .expect(401, None);
+    .expect(401, Some(ZROK_JSON));
     change(
         "bobs-first-password",
         "bobs-second-password",
         "not-a-token".into(),
     )
     .await
-    .expect(401, None);
+    .expect(401, Some(ZROK_JSON));
     change("bobs-first-password", "tiny", account_token.clone())
         .await
         .expect(422, Some(ZROK_JSON));
@@ -257,7 +258,7 @@ async fn zrok_invite_verify_register_login_change_password() {
         Some(json!({"email": "bob@example.com"})),
     )
     .await
-    .expect(400, None);
+    .expect(400, Some(ZROK_JSON));
     change(
         "bobs-first-password",
         "bobs-second-password",
@@ -349,7 +350,7 @@ async fn zrok_password_reset() {
     );
     zrok.post("/resetPasswordRequest", json!({}))
         .await
-        .expect(400, None);
+        .expect(400, Some(ZROK_JSON));
     zrok.post("/resetPasswordRequest", json!({"emailAddress": demo.email}))
         .await
         .expect(201, None);
@@ -425,10 +426,10 @@ async fn zrok_regenerate_account_token() {
     let zrok = harness(Api::Zrok);
     let demo = zrok.served.demo.clone();
     let old = demo.credential("key").expect("key").to_string();
-    // No token: the operation documents no 401, so the refusal is its documented 404.
+    // No token: 401 with zrok's error body, as for every secured operation.
     zrok.send("POST", "/regenerateAccountToken", &[], Some(json!({})))
         .await
-        .expect(404, None);
+        .expect(401, Some(ZROK_JSON));
     zrok.send(
         "POST",
         "/regenerateAccountToken",
@@ -458,7 +459,7 @@ async fn zrok_regenerate_account_token() {
         Some(json!({})),
     )
     .await
-    .expect(404, None);
+    .expect(401, Some(ZROK_JSON));
     let login = zrok
         .post(
             "/login",
@@ -494,8 +495,14 @@ async fn kestra_invitations() {
             json!({"firstName": "Ada", "lastName": "Lovelace", "password": "alllowercase"}),
         )
         .await;
-    weak.expect(200, Some(JSON));
-    assert_eq!(weak.json()["error"], json!("password_policy"));
+    weak.expect(422, Some(JSON));
+    assert!(
+        weak.json()["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("upper-case")),
+        "{}",
+        weak.text()
+    );
     let created = kestra
         .post(
             &path,
@@ -517,7 +524,12 @@ async fn kestra_invitations() {
             json!({"firstName": "Ada", "lastName": "Lovelace", "password": "Analytical-Engine-1843"}),
         )
         .await;
-    assert_eq!(again.json()["error"], json!("invitation_not_found"));
+    again.expect(404, Some(JSON));
+    assert!(
+        again.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Not Found"))
+    );
 
     // The demo account's own invitation is accepted, once.
     let member = demo.extra("memberInvitationId").expect("member invitation");
@@ -526,12 +538,21 @@ async fn kestra_invitations() {
     accepted.expect(200, Some(JSON));
     assert_eq!(accepted.json()["status"], json!("ACCEPTED"));
     let twice = kestra.send("POST", &accept, &[], None).await;
-    assert_eq!(twice.json()["error"], json!("invitation_not_found"));
+    twice.expect(404, Some(JSON));
+    assert!(
+        twice.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Not Found"))
+    );
     let unknown = kestra
         .send("POST", "/api/v1/invitation/accept/unknown", &[], None)
         .await;
-    unknown.expect(200, Some(JSON));
-    assert_eq!(unknown.json()["error"], json!("invitation_not_found"));
+    unknown.expect(404, Some(JSON));
+    assert!(
+        unknown.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Not Found"))
+    );
 
     kestra.assert_no_clear_passwords(&["Analytical-Engine-1843", "alllowercase"]);
 }
@@ -573,7 +594,12 @@ async fn kestra_forgotten_password_and_reset() {
             json!({"token": token, "password": "weak"}),
         )
         .await;
-    assert_eq!(weak.json()["error"], json!("password_policy"));
+    weak.expect(422, Some(JSON));
+    assert!(
+        weak.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Invalid entity"))
+    );
     // The policy failure left the token usable.
     let reset = kestra
         .post(
@@ -589,7 +615,12 @@ async fn kestra_forgotten_password_and_reset() {
             json!({"token": token, "password": "Another-Passw0rd"}),
         )
         .await;
-    assert_eq!(reused.json()["error"], json!("invalid_token"));
+    reused.expect(422, Some(JSON));
+    assert!(
+        reused.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("reset token"))
+    );
     assert!(
         kestra
             .served
@@ -759,7 +790,12 @@ async fn pterodactyl_bearer_auth_and_account() {
         )
         .await;
     wrong.expect(401, Some(JSON));
-    assert_eq!(wrong.json()["error"]["code"], json!("invalid_credentials"));
+    // The panel's error envelope, as every refusal of this API.
+    assert_eq!(wrong.json()["errors"][0]["status"], json!("401"));
+    assert_eq!(
+        wrong.json()["errors"][0]["code"],
+        json!("invalid_credentials")
+    );
     ptero
         .send("GET", "/account", &[], None)
         .await
@@ -987,12 +1023,23 @@ async fn pterodactyl_email_and_password_changes() {
                 .await
         }
     };
-    change("wrong-password", "Second-Password-1", "Second-Password-1")
-        .await
-        .expect(200, None);
-    change(DEMO_PASSWORD, "Second-Password-1", "Second-Password-2")
-        .await
-        .expect(200, None);
+    // Refusals are refusals (py-dactyl read the old 200 as success): 400 for a wrong current
+    // password, 422 for what the panel's validation rules refuse.
+    let refused = change("wrong-password", "Second-Password-1", "Second-Password-1").await;
+    refused.expect(400, Some(JSON));
+    assert_eq!(
+        refused.json()["errors"][0]["code"],
+        json!("InvalidPasswordProvidedException")
+    );
+    let mismatch = change(DEMO_PASSWORD, "Second-Password-1", "Second-Password-2").await;
+    mismatch.expect(422, Some(JSON));
+    assert_eq!(
+        mismatch.json()["errors"][0]["meta"]["rule"],
+        json!("confirmed")
+    );
+    let short = change(DEMO_PASSWORD, "Short-1", "Short-1").await;
+    short.expect(422, Some(JSON));
+    assert_eq!(short.json()["errors"][0]["meta"]["rule"], json!("min"));
     assert!(
         ptero
             .served
@@ -1056,14 +1103,14 @@ async fn soracom_auth_by_password_auth_key_and_sam_user() {
             json!({"email": demo.email, "password": "wrong-password"}),
         )
         .await
-        .expect(401, None);
+        .expect(401, Some(JSON));
     soracom
         .post(
             "/auth",
             json!({"email": "nobody@example.com", "password": demo.password}),
         )
         .await
-        .expect(401, None);
+        .expect(401, Some(JSON));
 
     let by_key = soracom
         .post(
@@ -1079,7 +1126,7 @@ async fn soracom_auth_by_password_auth_key_and_sam_user() {
             json!({"authKeyId": demo.extra("authKeyId"), "authKey": "secret-wrong"}),
         )
         .await
-        .expect(401, None);
+        .expect(401, Some(JSON));
 
     let sam = soracom
         .post(
@@ -1097,7 +1144,10 @@ async fn soracom_auth_by_password_auth_key_and_sam_user() {
         )
         .await
         .expect_client_error();
-    soracom.post("/auth", json!({})).await.expect(401, None);
+    soracom
+        .post("/auth", json!({}))
+        .await
+        .expect(401, Some(JSON));
     soracom.assert_no_clear_passwords(&["wrong-password"]);
 }
 
@@ -1130,7 +1180,7 @@ async fn soracom_password_reset_token() {
             json!({"email": "not-an-email"}),
         )
         .await
-        .expect(400, None);
+        .expect(400, Some(JSON));
     soracom
         .post(
             "/auth/password_reset_token/issue",
@@ -1161,21 +1211,21 @@ async fn soracom_password_reset_token() {
     };
     verify("0000".into(), "n3w-p4ssw0rd-Example")
         .await
-        .expect(400, None);
-    verify(token.clone(), "short").await.expect(400, None);
+        .expect(400, Some(JSON));
+    verify(token.clone(), "short").await.expect(400, Some(JSON));
     verify(token.clone(), "n3w-p4ssw0rd-Example")
         .await
         .expect(200, None);
     verify(token.clone(), "n3w-p4ssw0rd-Again")
         .await
-        .expect(400, None);
+        .expect(400, Some(JSON));
     soracom
         .post(
             "/auth",
             json!({"email": demo.email, "password": demo.password}),
         )
         .await
-        .expect(401, None);
+        .expect(401, Some(JSON));
     soracom
         .post(
             "/auth",
