@@ -1,6 +1,11 @@
 //! # {{ title }}
 //!
-//! Generated from `{{ spec_label }}` (API version `{{ version }}`).
+//! Generated from `{{ spec_label }}` (API version `{{ version }}`
+{%- if dialect == "2.0" %}; Swagger 2.0, converted on load{% else if dialect != "3.0" %}; OpenAPI {{ dialect }}{% endif %}).
+{%- if let Some(summary) = summary %}
+//!
+//! {{ summary }}
+{%- endif %}
 {%- for line in description %}
 //!{{ line }}
 {%- endfor %}
@@ -22,14 +27,20 @@
 {%- if has_operations %}
 //! - `server` (feature `server`): one trait per tag and an axum `router`;
 //! - `client` (feature `client`): a reqwest `Client` with a method per operation;
+{%- endif %}
+{%- if has_webhooks %}
+//! - `webhooks` (feature `server`): the webhooks the API sends, as a subscriber receives
+//!   them: traits and an axum `router`;
+{%- endif %}
+{%- if has_operations || has_webhooks %}
 //! - `harness` (features `validate` and `harness`): the wire contract, a validation layer
-//!   for the router and the conformance kit.
+//!   for the router{% if has_webhooks %} (and one for the webhook receiver){% endif %} and the conformance kit.
+{%- endif %}
 {%- if has_tag_features %}
 //!
 //! A feature per tag (`tag-...`, all on by default through `all-tags`) compiles only the
 //! operations, client methods and models of the tags enabled: turn off the default features
 //! and list the tags a client needs.
-{%- endif %}
 {%- endif %}
 #![allow(
     clippy::doc_lazy_continuation,
@@ -70,6 +81,13 @@ pub mod server;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+{%- endif %}
+{%- if has_webhooks %}
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod webhooks;
+{%- endif %}
+{%- if has_operations || has_webhooks %}
 #[cfg(feature = "validate")]
 #[rustfmt::skip]
 pub mod harness;

@@ -454,11 +454,13 @@ impl<'a> Walk<'a, '_> {
                     self.node(child, child_role, &child_at);
                 }
             }
-            Value::Bool(_) if role == Role::Schema && !self.json_schema() => {
-                self.diagnostics.error(
-                    at.pointer(),
-                    "a boolean schema needs OpenAPI 3.1 or later; write `{}` (anything) or `{not: {}}` (nothing)",
-                );
+            Value::Bool(_) if role == Role::Schema => {
+                if !self.json_schema() {
+                    self.diagnostics.error(
+                        at.pointer(),
+                        "a boolean schema needs OpenAPI 3.1 or later; write `{}` (anything) or `{not: {}}` (nothing)",
+                    );
+                }
             }
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)
                 if matches!(
@@ -566,6 +568,7 @@ impl<'a> Walk<'a, '_> {
 
     fn schema_keywords(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
         if let Some(ty) = map.get("type") {
+            let listed = ty.is_array();
             let names: Vec<&Value> = match ty {
                 Value::Array(names) => {
                     if !self.json_schema() {
@@ -586,7 +589,7 @@ impl<'a> Walk<'a, '_> {
                         "`type: file` is Swagger 2.0",
                         "read as a binary string",
                     ),
-                    Some("null") if !self.json_schema() => self.diagnostics.repair(
+                    Some("null") if !self.json_schema() && !listed => self.diagnostics.repair(
                         push_pointer(&at.pointer(), "type"),
                         "`type: null` needs OpenAPI 3.1",
                         "read as `nullable: true`",

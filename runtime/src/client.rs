@@ -53,6 +53,25 @@ pub fn method(name: &'static str) -> Result<reqwest::Method, ClientError> {
     })
 }
 
+/// `Authorization: <scheme> <credentials>` for an HTTP authentication scheme other than basic
+/// and bearer (which reqwest has builders for).
+pub fn authorization(
+    request: reqwest::RequestBuilder,
+    scheme: &str,
+    credentials: &str,
+) -> Result<reqwest::RequestBuilder, ClientError> {
+    // The message never quotes the credentials.
+    let mut value =
+        http::HeaderValue::from_str(&format!("{scheme} {credentials}")).map_err(|_| {
+            ClientError::Encode {
+                name: "Authorization".to_string(),
+                message: format!("the {scheme} credentials hold characters a header cannot carry"),
+            }
+        })?;
+    value.set_sensitive(true);
+    Ok(request.header(http::header::AUTHORIZATION, value))
+}
+
 /// A request being assembled.
 pub struct RequestParts {
     pub path: String,

@@ -383,6 +383,21 @@ pub fn bearer(headers: &HeaderMap) -> Result<String, Rejection> {
         })
 }
 
+/// The credentials of any other HTTP authentication scheme (`Authorization: Digest ...`, a
+/// vendor's own), as sent: the handler verifies them. `scheme` is the name as the spec
+/// writes it, capitalised (`Digest`); it is matched without regard to case.
+pub fn http_credentials(headers: &HeaderMap, scheme: &'static str) -> Result<String, Rejection> {
+    authorization(headers, scheme)
+        .filter(|credentials| !credentials.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            Rejection::unauthorized(
+                format!("this operation needs `Authorization: {scheme} <credentials>`"),
+                Some(scheme),
+            )
+        })
+}
+
 /// User name and password from `Authorization: Basic ...`.
 pub fn basic(headers: &HeaderMap) -> Result<(String, String), Rejection> {
     use base64::Engine as _;

@@ -6,40 +6,67 @@ use std::process::Command;
 
 use contractgen::{Generated, Settings, Source};
 
-fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/models");
+/// A fixture: a spec file, or a folder whose `openapi.yaml` refers to the files beside it.
+struct Fixture {
+    /// `inline`, `multifile`: names the snapshot, the crate and its behaviour test.
+    name: String,
+    /// The entry file, read from disk (so that `$ref`s to other files resolve).
+    entry: PathBuf,
+    /// As the preamble names it.
+    label: String,
+    strict: bool,
+}
+
+fn fixtures_in(folder: &str, strict: bool) -> Vec<Fixture> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(folder);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .collect();
     paths.sort();
     paths
+        .into_iter()
+        .map(|path| {
+            let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let (entry, label) = if path.is_dir() {
+                (
+                    path.join("openapi.yaml"),
+                    format!("fixtures/{folder}/{file_name}/openapi.yaml"),
+                )
+            } else {
+                (path.clone(), format!("fixtures/{folder}/{file_name}"))
+            };
+            Fixture {
+                name: path.file_stem().unwrap().to_string_lossy().into_owned(),
+                entry,
+                label,
+                strict,
+            }
+        })
+        .collect()
 }
 
-fn generate(path: &Path) -> Generated {
-    let stem = path
-        .file_stem()
-        .unwrap()
-        .to_string_lossy()
-        .replace('_', "-");
-    let label = format!(
-        "fixtures/models/{}",
-        path.file_name().unwrap().to_string_lossy()
-    );
+/// The model fixtures, defect-free (generated with `--strict`).
+fn fixtures() -> Vec<Fixture> {
+    fixtures_in("models", true)
+}
+
+fn generate(fixture: &Fixture) -> Generated {
+    let stem = fixture.name.replace('_', "-");
     let settings = Settings {
         crate_name: format!("fixture-{stem}"),
-        spec_label: label.clone(),
+        spec_label: fixture.label.clone(),
         command: "cargo test -p contract-tests --test models".into(),
         runtime_path: Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../runtime")
             .display()
             .to_string(),
-        // The fixtures are written to be free of defects.
-        strict: true,
+        strict: fixture.strict,
     };
-    let text = std::fs::read_to_string(path).unwrap();
-    contractgen::generate(&Source::new(label, text), &settings)
-        .unwrap_or_else(|err| panic!("{err}"))
+    let source = Source::read(&fixture.entry).unwrap_or_else(|err| panic!("{err}"));
+    contractgen::generate(&source, &settings).unwrap_or_else(|err| panic!("{err}"))
 }
 
 fn rust_files(generated: &Generated) -> String {
@@ -54,18 +81,18 @@ fn rust_files(generated: &Generated) -> String {
 
 #[test]
 fn model_snapshots() {
-    for path in fixtures() {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("models_{name}"), rust_files(&generate(&path)));
+    for fixture in fixtures() {
+        let name = &fixture.name;
+        insta::assert_snapshot!(format!("models_{name}"), rust_files(&generate(&fixture)));
     }
 }
 
 #[test]
 fn generation_is_deterministic() {
-    for path in fixtures() {
-        let first = generate(&path).files;
-        let second = generate(&path).files;
-        assert_eq!(first, second, "{}", path.display());
+    for fixture in fixtures() {
+        let first = generate(&fixture).files;
+        let second = generate(&fixture).files;
+        assert_eq!(first, second, "{}", fixture.label);
     }
 }
 
@@ -85,10 +112,17 @@ fn fixture_crates_compile_without_warnings_and_behave() {
         "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
     )
     .unwrap();
-    for path in fixtures() {
-        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+    // The repaired fixtures too: what a defective spec gives must compile as well.
+    let repaired = fixtures_in("repairs", false)
+        .into_iter()
+        .map(|mut fixture| {
+            fixture.name = format!("repaired_{}", fixture.name);
+            fixture
+        });
+    for fixture in fixtures().into_iter().chain(repaired) {
+        let stem = fixture.name.clone();
         let dir = scratch.join("crates").join(&stem);
-        for file in generate(&path).files {
+        for file in generate(&fixture).files {
             let target = dir.join(&file.path);
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(target, file.contents).unwrap();
@@ -106,6 +140,7 @@ fn fixture_crates_compile_without_warnings_and_behave() {
                 "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"net\"] }\n",
                 "axum = { version = \"0.8\", default-features = false, features = [\"tokio\", \"http1\"] }\n",
                 "tower = { version = \"0.5\", default-features = false, features = [\"util\"] }\n",
+                "reqwest = { version = \"0.13\", default-features = false }\n",
             ));
             std::fs::write(manifest, text).unwrap();
         }
@@ -140,15 +175,24 @@ fn fixture_crates_compile_without_warnings_and_behave() {
         "fixture behaviour tests failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&test.stderr)
     );
-    // Six behaviour files with seventeen tests: make sure they really ran.
+    // Every test of the behaviour files must really have run.
+    let expected: usize = std::fs::read_dir(root.join("tests/fixtures/behaviour"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .map(|text| {
+            text.lines()
+                .filter(|line| matches!(line.trim(), "#[test]" | "#[tokio::test]"))
+                .count()
+        })
+        .sum();
     let passed: usize = stdout
         .lines()
         .filter_map(|line| line.strip_prefix("test result: ok. "))
         .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
         .sum();
     assert!(
-        passed >= 17,
-        "expected the behaviour tests to run, saw {passed} passing:\n{stdout}"
+        passed >= expected && expected >= 26,
+        "expected the {expected} behaviour tests to run, saw {passed} passing:\n{stdout}"
     );
 }
 

@@ -53,6 +53,9 @@ pub struct Document {
     pub dialect: Dialect,
     /// Every file read, and how pointers into `root` map back to them.
     pub sources: Sources,
+    /// Operations whose `operationId` the repairs made up (pointers to the operations), for
+    /// tools that compare what was written.
+    pub derived_operation_ids: Vec<String>,
 }
 
 impl Document {

@@ -321,6 +321,12 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
             SecuritySchemeKind::Http { .. } if shapes::is_basic(api, *index) => Some(quote!(
                 if let Some(basic) = &self.#field { builder = builder.basic_auth(&basic.username, Some(&basic.password)); }
             )),
+            SecuritySchemeKind::Http { scheme, .. } if scheme != "bearer" => {
+                let label = crate::emit::operations::http_scheme_label(scheme);
+                Some(quote!(
+                    if let Some(credentials) = &self.#field { builder = rt::authorization(builder, #label, &credentials.0)?; }
+                ))
+            }
             _ => Some(quote!(if let Some(token) = &self.#field { builder = builder.bearer_auth(&token.0); })),
         }
     });

@@ -5,25 +5,64 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::server::{tags, trait_name};
+use crate::emit::server::{Surface, tags_of};
 use crate::ir::Api;
 
 pub fn emit_harness(api: &Api) -> TokenStream {
-    let trait_names: Vec<_> = tags(api)
-        .iter()
-        .map(|(tag, _)| format_ident!("{}", trait_name(tag)))
-        .collect();
-    let bound = quote!(#(crate::server::#trait_names)+*);
+    let api_checks = (!api.operations.is_empty()).then(|| api_checks(api));
+    let webhook_checks = (!api.webhooks.is_empty()).then(|| {
+        quote! {
+            /// The webhooks' wire contract (`webhooks.json`): what each delivery may carry, and
+            /// what the receiver may answer.
+            pub fn webhook_contract() -> &'static Contract {
+                static CONTRACT: OnceLock<Contract> = OnceLock::new();
+                CONTRACT.get_or_init(|| {
+                    Contract::from_json(include_str!("../webhooks.json"))
+                        .expect("webhooks.json is generated together with this crate")
+                })
+            }
+
+            /// A layer that checks every delivery to [`crate::webhooks::router`] and every
+            /// answer against [`webhook_contract`], like [`validation_layer`] for the API.
+            pub fn webhook_validation_layer() -> ValidationLayer {
+                ValidationLayer::new(webhook_contract())
+            }
+        }
+    });
+    let module_doc = if api.operations.is_empty() {
+        quote! {
+            //! Contract checks: the wire contract of the webhooks this crate was generated with
+            //! (`webhooks.json`) and a tower layer that validates every delivery to
+            //! [`crate::webhooks::router`] and every answer against it (feature `validate`).
+        }
+    } else {
+        quote! {
+            //! Contract checks: the wire contract this crate was generated with (`contract.json`),
+            //! a tower layer that validates every request and response of [`crate::server::router`]
+            //! against it (feature `validate`), and the conformance kit (feature `harness`).
+        }
+    };
     quote! {
-        //! Contract checks: the wire contract this crate was generated with (`contract.json`),
-        //! a tower layer that validates every request and response of [`crate::server::router`]
-        //! against it (feature `validate`), and the conformance kit (feature `harness`).
+        #module_doc
 
         use std::sync::OnceLock;
 
         use contract_runtime::contract::Contract;
         use contract_runtime::validate::ValidationLayer;
 
+        #api_checks
+        #webhook_checks
+    }
+}
+
+/// The API's contract, layer and conformance kit.
+fn api_checks(api: &Api) -> TokenStream {
+    let trait_names: Vec<_> = tags_of(&api.operations)
+        .iter()
+        .map(|(tag, _)| format_ident!("{}", Surface::Api.trait_name(tag)))
+        .collect();
+    let bound = quote!(#(crate::server::#trait_names)+*);
+    quote! {
         /// The wire contract: every operation's parameters, bodies, responses and security,
         /// with schemas in JSON Schema.
         pub fn contract() -> &'static Contract {

@@ -72,7 +72,8 @@ struct ManifestView<'a> {
     description: String,
     runtime_path: String,
     dependencies: Vec<&'static str>,
-    has_operations: bool,
+    /// Operations or webhooks: the crate has HTTP sides (features `server`, `client`, ...).
+    has_http: bool,
     operation_count: usize,
     /// Feature per tag (large specs): their names.
     tag_features: Vec<String>,
@@ -91,7 +92,12 @@ struct LibView<'a> {
     has_support: bool,
     has_security: bool,
     has_operations: bool,
+    has_webhooks: bool,
     has_tag_features: bool,
+    /// 3.1's `info.summary`.
+    summary: Option<&'a str>,
+    /// `2.0`, `3.0`, `3.1` or `3.2`.
+    dialect: &'a str,
 }
 
 #[derive(Template)]
@@ -108,17 +114,19 @@ struct ReadmeView<'a> {
     command: &'a str,
 }
 
-/// Builds every file of the crate, unformatted.
-pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>>, askama::Error> {
+/// Builds every file of the crate, unformatted. An error is the generator's own failure.
+pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>>, String> {
     let tag_features = tag_features::TagFeatures::of(api).map(std::sync::Arc::new);
     let models_file = models::emit_models(api, tag_features.clone());
     let operations_file = operations::emit_operations(api, tag_features.clone());
-    let server_file = server::emit_server(api);
+    let server_file = server::emit_server(api, server::Surface::Api);
+    let webhooks_file = server::emit_server(api, server::Surface::Webhooks);
     let client_file = client::emit_client(api, tag_features.clone());
     let needs = Needs::of(api);
     let support = support_module(needs);
     let has_security = !api.security_schemes.is_empty();
     let has_operations = !api.operations.is_empty();
+    let has_webhooks = !api.webhooks.is_empty();
 
     let mut description_lines = Vec::new();
     if let Some(description) = &api.description {
@@ -149,9 +157,13 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
         has_support: support.is_some(),
         has_security,
         has_operations,
+        has_webhooks,
         has_tag_features: tag_features.is_some(),
+        summary: api.summary.as_deref(),
+        dialect: api.dialect,
     }
-    .render()?;
+    .render()
+    .map_err(|err| format!("template failed: {err}"))?;
 
     let toml_preamble = format!("# {}", preamble_text(settings));
     let manifest = ManifestView {
@@ -163,14 +175,15 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
         )),
         runtime_path: toml_string(&settings.runtime_path),
         dependencies: dependencies(needs),
-        has_operations,
+        has_http: has_operations || has_webhooks,
         operation_count: api.operations.len(),
         tag_features: tag_features
             .as_ref()
             .map(|features| features.features.clone())
             .unwrap_or_default(),
     }
-    .render()?;
+    .render()
+    .map_err(|err| format!("template failed: {err}"))?;
 
     let markdown_preamble = format!("<!-- {} -->", preamble_text(settings));
     let readme = ReadmeView {
@@ -184,7 +197,8 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
         operation_count: api.operations.len(),
         command: &settings.command,
     }
-    .render()?;
+    .render()
+    .map_err(|err| format!("template failed: {err}"))?;
 
     let mut files = vec![
         PendingFile {
@@ -219,12 +233,24 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
             body: FileBody::Items(client_file),
         });
         files.push(PendingFile {
-            path: "src/harness.rs".into(),
-            body: FileBody::Rust(harness::emit_harness(api)),
+            path: "contract.json".into(),
+            body: FileBody::Json(contract_json(&api.wire)?),
+        });
+    }
+    if has_webhooks {
+        files.push(PendingFile {
+            path: "src/webhooks.rs".into(),
+            body: FileBody::Items(webhooks_file),
         });
         files.push(PendingFile {
-            path: "contract.json".into(),
-            body: FileBody::Json(serde_json::to_string_pretty(&api.wire).unwrap_or_default()),
+            path: "webhooks.json".into(),
+            body: FileBody::Json(contract_json(&api.webhook_wire)?),
+        });
+    }
+    if has_operations || has_webhooks {
+        files.push(PendingFile {
+            path: "src/harness.rs".into(),
+            body: FileBody::Rust(harness::emit_harness(api)),
         });
     }
     if has_security {
@@ -240,6 +266,11 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
         });
     }
     Ok(files)
+}
+
+fn contract_json(wire: &serde_json::Value) -> Result<String, String> {
+    serde_json::to_string_pretty(wire)
+        .map_err(|err| format!("the wire contract does not serialise: {err}"))
 }
 
 /// The first line of every generated file, without comment markers.

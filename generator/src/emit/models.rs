@@ -103,11 +103,16 @@ pub fn emit_models(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
 ) -> crate::emit::ItemsFile<'_> {
+    let imports = (!api.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     crate::emit::ItemsFile {
         head: quote! {
             //! Model types: one per schema in the spec, named after the schema (inline
             //! schemas after where they appear).
-            use serde::{Deserialize, Serialize};
+            #imports
         },
         count: api.types.len(),
         item: Box::new(move |index| {

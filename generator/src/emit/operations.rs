@@ -46,27 +46,45 @@ pub fn operation_docs(operation: &Operation) -> Vec<String> {
     lines
 }
 
-/// `operations.rs`: a module per operation, each built (and formatted) on any thread.
+/// `operations.rs`: a module per operation (and per webhook), each built (and formatted) on
+/// any thread.
 pub fn emit_operations(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
 ) -> crate::emit::ItemsFile<'_> {
-    crate::emit::ItemsFile {
-        head: quote! {
+    let head = if api.webhooks.is_empty() {
+        quote! {
             //! One module per operation: its `Request`, and its `Response` with one variant per
             //! documented status, shared by the server and the client.
-        },
-        count: api.operations.len(),
+        }
+    } else {
+        quote! {
+            //! One module per operation and per webhook: its `Request`, and its `Response` with
+            //! one variant per documented status, shared by both sides.
+        }
+    };
+    crate::emit::ItemsFile {
+        head,
+        count: api.operations.len() + api.webhooks.len(),
         item: Box::new(move |index| {
-            let module = operation_module(
-                api,
-                &api.operations[index],
-                &mut ModelsEmitter::qualified(api),
-            );
-            match &tag_features {
-                Some(features) => {
-                    crate::emit::tag_features::gate(module, &features.operation_cfg(index))
-                }
+            let (operation, cfg) = match api.operations.get(index) {
+                Some(operation) => (
+                    operation,
+                    tag_features
+                        .as_ref()
+                        .map(|features| features.operation_cfg(index)),
+                ),
+                // Webhooks belong to no tag feature: they compile with every tag.
+                None => (
+                    &api.webhooks[index - api.operations.len()],
+                    tag_features
+                        .as_ref()
+                        .map(|features| features.all_tags_cfg()),
+                ),
+            };
+            let module = operation_module(api, operation, &mut ModelsEmitter::qualified(api));
+            match cfg {
+                Some(cfg) => crate::emit::tag_features::gate(module, &cfg),
                 None => module,
             }
         }),
@@ -271,6 +289,15 @@ fn credentials_enum(api: &Api, alternatives: &[Vec<usize>]) -> TokenStream {
     }
 }
 
+/// An HTTP authentication scheme as it is written in `Authorization` (`Bearer`, `Digest`).
+pub fn http_scheme_label(scheme: &str) -> String {
+    let mut chars = scheme.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
 pub fn emit_security(api: &Api) -> TokenStream {
     let items = api.security_schemes.iter().map(|scheme| {
         let name = ident(&scheme.rust_name);
@@ -287,7 +314,11 @@ pub fn emit_security(api: &Api) -> TokenStream {
                 quote!(f.debug_struct(#label).field("username", &self.username).field("password", &"<redacted>").finish()),
             ),
             SecuritySchemeKind::Http { scheme, .. } => (
-                format!("A token sent as `Authorization: {} <token>`.", if scheme == "bearer" { "Bearer" } else { scheme.as_str() }),
+                if scheme == "bearer" {
+                    "A token sent as `Authorization: Bearer <token>`.".to_string()
+                } else {
+                    format!("Credentials sent as `Authorization: {} <credentials>`.", http_scheme_label(scheme))
+                },
                 quote!((pub String);),
                 quote!(f.debug_tuple(#label).field(&"<redacted>").finish()),
             ),

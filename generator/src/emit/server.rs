@@ -1,6 +1,8 @@
 //! The `server` module (feature `server`): one trait per tag, a handler per operation that
 //! checks credentials and decodes every input before the trait is called, the responses'
-//! `IntoResponse`, and `router`, which mounts everything on one axum `Router`.
+//! `IntoResponse`, and `router`, which mounts everything on one axum `Router`. The `webhooks`
+//! module is the same for the requests the API sends to its subscribers: a receiver's traits
+//! and router.
 
 use std::collections::BTreeMap;
 
@@ -34,15 +36,54 @@ pub fn route_path(path: &str) -> String {
         .join("/")
 }
 
+/// Which requests a router serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// The API's operations (`server`).
+    Api,
+    /// The webhooks the API sends, as a subscriber receives them (`webhooks`).
+    Webhooks,
+}
+
+impl Surface {
+    pub fn operations(self, api: &Api) -> &[Operation] {
+        match self {
+            Surface::Api => &api.operations,
+            Surface::Webhooks => &api.webhooks,
+        }
+    }
+
+    /// The trait for a tag: `AccountApi`, or `AccountWebhooks` (`Webhooks` untagged).
+    pub fn trait_name(self, tag: &str) -> String {
+        match self {
+            Surface::Api => trait_name(tag),
+            Surface::Webhooks if tag == DEFAULT_TAG => "Webhooks".to_string(),
+            Surface::Webhooks => {
+                let base = names::type_name(tag);
+                let base = base.strip_suffix("Model").unwrap_or(&base).to_string();
+                format!("{base}Webhooks")
+            }
+        }
+    }
+}
+
+/// The tag of operations that have none.
+const DEFAULT_TAG: &str = "default";
+
 /// Tags in first-use order, each with its operations; untagged operations go to `Default`.
 pub fn tags(api: &Api) -> Vec<(String, Vec<&Operation>)> {
+    tags_of(&api.operations)
+}
+
+/// [`tags`] of any list of operations.
+pub fn tags_of(operations: &[Operation]) -> Vec<(String, Vec<&Operation>)> {
     let mut tags: Vec<(String, Vec<&Operation>)> = Vec::new();
-    for operation in &api.operations {
+    for operation in operations {
         let tag = operation
             .tags
             .first()
             .cloned()
-            .unwrap_or_else(|| "default".into());
+            .unwrap_or_else(|| DEFAULT_TAG.into());
         match tags.iter_mut().find(|(name, _)| *name == tag) {
             Some((_, operations)) => operations.push(operation),
             None => tags.push((tag, vec![operation])),
@@ -84,9 +125,9 @@ enum ServerItem<'a> {
 /// in parameter names share a route.
 type Routes<'a> = BTreeMap<String, Vec<(Method, Vec<&'a Operation>)>>;
 
-fn routes(api: &Api) -> Routes<'_> {
+fn routes(operations: &[Operation]) -> Routes<'_> {
     let mut routes: Routes<'_> = BTreeMap::new();
-    for operation in &api.operations {
+    for operation in operations {
         let methods = routes.entry(route_path(&operation.path.raw)).or_default();
         match methods
             .iter_mut()
@@ -99,10 +140,14 @@ fn routes(api: &Api) -> Routes<'_> {
     routes
 }
 
-pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
-    let tags = tags(api);
-    let trait_names: Vec<String> = tags.iter().map(|(tag, _)| trait_name(tag)).collect();
-    let routes = routes(api);
+pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
+    let operations = surface.operations(api);
+    let tags = tags_of(operations);
+    let trait_names: Vec<String> = tags
+        .iter()
+        .map(|(tag, _)| surface.trait_name(tag))
+        .collect();
+    let routes = routes(operations);
     let mut items: Vec<ServerItem<'_>> = (0..tags.len()).map(ServerItem::Trait).collect();
     items.push(ServerItem::Router);
     for (index, (_, operations)) in tags.iter().enumerate() {
@@ -127,24 +172,56 @@ pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
             items.push(ServerItem::Methods(custom));
         }
     }
-    items.extend(api.operations.iter().map(ServerItem::Response));
+    items.extend(operations.iter().map(ServerItem::Response));
     let bound = move |trait_names: &[String]| {
         let idents = trait_names.iter().map(|name| ident(name));
         quote!(#(#idents)+*)
     };
-    crate::emit::ItemsFile {
-        head: quote! {
+    let module_doc = match surface {
+        Surface::Api => quote! {
             //! Server side: implement the traits, then serve [`router`].
             //!
             //! The router decodes and checks every input before a trait method runs: credentials
             //! (401), parameters and bodies (400), media types (415), body size (413), unknown
             //! routes (404) and methods (405, with `Allow`), each answered with the JSON error
             //! shape of `contract_runtime::server::Rejection`.
+        },
+        Surface::Webhooks => quote! {
+            //! Webhook receiver: the requests the API sends to its subscribers. Implement the
+            //! traits, serve [`router`] and register its URL with the API: each webhook is
+            //! mounted at `/<name>` (the key under `webhooks` in the spec).
+            //!
+            //! The router checks every delivery before a trait method runs, as the API's own
+            //! router does: credentials (401), parameters and bodies (400), media types (415),
+            //! body size (413), unknown webhooks (404) and methods (405).
+        },
+    };
+    // Handlers without inputs take no request; only import it when something does.
+    let takes_request = items.iter().any(|item| match item {
+        ServerItem::Handler(_, operation) => {
+            !shapes::request_fields(operation).is_empty()
+                || !matches!(shapes::credentials(operation), CredentialShape::None)
+        }
+        ServerItem::Dispatcher(_) | ServerItem::Methods(_) => true,
+        _ => false,
+    });
+    let extract = if takes_request {
+        quote!(
+            use axum::extract::{Request, State};
+        )
+    } else {
+        quote!(
+            use axum::extract::State;
+        )
+    };
+    crate::emit::ItemsFile {
+        head: quote! {
+            #module_doc
 
             use std::future::Future;
             use std::sync::Arc;
 
-            use axum::extract::{Request, State};
+            #extract
             use axum::response::{IntoResponse, Response};
             use contract_runtime::server as rt;
         },
@@ -156,9 +233,18 @@ pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
                 let methods = operations
                     .iter()
                     .map(|operation| trait_method(api, operation));
-                let doc = format!(
-                    " The operations tagged `{tag}`. Implement it and mount it with [`router`]."
-                );
+                let doc = match surface {
+                    Surface::Api => format!(
+                        " The operations tagged `{tag}`. Implement it and mount it with [`router`]."
+                    ),
+                    Surface::Webhooks if tag == DEFAULT_TAG => {
+                        " The webhooks the API sends. Implement it and mount it with [`router`]."
+                            .to_string()
+                    }
+                    Surface::Webhooks => format!(
+                        " The webhooks tagged `{tag}`. Implement it and mount it with [`router`]."
+                    ),
+                };
                 quote! {
                     #[doc = #doc]
                     pub trait #name: Send + Sync + 'static {
@@ -166,7 +252,7 @@ pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
                     }
                 }
             }
-            ServerItem::Router => router(api, &routes, &bound(&trait_names)),
+            ServerItem::Router => router(surface, operations, &routes, &bound(&trait_names)),
             ServerItem::Handler(tag_index, operation) => {
                 handler(api, &ident(&trait_names[*tag_index]), operation)
             }
@@ -178,7 +264,22 @@ pub fn emit_server(api: &Api) -> crate::emit::ItemsFile<'_> {
 }
 
 /// `Shared` and the functions that build the router.
-fn router(api: &Api, routes: &Routes<'_>, bound: &TokenStream) -> TokenStream {
+fn router(
+    surface: Surface,
+    operations: &[Operation],
+    routes: &Routes<'_>,
+    bound: &TokenStream,
+) -> TokenStream {
+    let router_doc = match surface {
+        Surface::Api => quote! {
+            /// All operations on one router, paths as in the spec: mount it under the server's base
+            /// path (`Router::new().nest(BASE, router(api))`).
+        },
+        Surface::Webhooks => quote! {
+            /// Every webhook on one router, each at `/<name>`: mount it where the URL you
+            /// register with the API points (`Router::new().nest("/hooks", router(receiver))`).
+        },
+    };
     let routes = routes.iter().map(|(path, methods)| {
         let standard: Vec<_> = methods
             .iter()
@@ -202,7 +303,7 @@ fn router(api: &Api, routes: &Routes<'_>, bound: &TokenStream) -> TokenStream {
         }
         quote!(.route(#path, #chain))
     });
-    let config_allow = api.operations.iter().all(|operation| operation.body.is_none()).then(|| {
+    let config_allow = operations.iter().all(|operation| operation.body.is_none()).then(|| {
         quote!(#[allow(dead_code, reason = "no operation of this spec takes a request body")])
     });
     quote! {
@@ -212,8 +313,7 @@ fn router(api: &Api, routes: &Routes<'_>, bound: &TokenStream) -> TokenStream {
             config: rt::ServerConfig,
         }
 
-        /// All operations on one router, paths as in the spec: mount it under the server's base
-        /// path (`Router::new().nest(BASE, router(api))`).
+        #router_doc
         pub fn router<T: #bound>(api: T) -> axum::Router {
             router_with_config(api, rt::ServerConfig::default())
         }
@@ -410,6 +510,12 @@ fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
             let (username, password) = rt::basic(&parts.headers)?;
             #ty { username, password }
         }),
+        // Any other HTTP scheme (`Digest`, a vendor's): the credentials after its name, for
+        // the handler to verify.
+        SecuritySchemeKind::Http { scheme, .. } if scheme != "bearer" => {
+            let label = crate::emit::operations::http_scheme_label(scheme);
+            quote!(#ty(rt::http_credentials(&parts.headers, #label)?))
+        }
         _ => quote!(#ty(rt::bearer(&parts.headers)?)),
     }
 }

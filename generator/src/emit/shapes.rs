@@ -55,7 +55,14 @@ impl BodyShape {
                         .iter()
                         .map(|content| {
                             (
-                                ident(&scope.claim(names::variant_name(&content.media_type))),
+                                // Named by the essence: parameters (`; charset=utf-8`)
+                                // do not name the variant.
+                                ident(
+                                    &scope.claim(names::variant_name(
+                                        &crate::media::essence(&content.media_type)
+                                            .unwrap_or_else(|| content.media_type.clone()),
+                                    )),
+                                ),
                                 content.clone(),
                             )
                         })

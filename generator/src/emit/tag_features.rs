@@ -131,6 +131,11 @@ impl TagFeatures {
         self.tag_cfg(self.operation_tag[index])
     }
 
+    /// The `cfg` of what compiles with every tag only.
+    pub fn all_tags_cfg(&self) -> TokenStream {
+        quote!(#[cfg(feature = #ALL_TAGS)])
+    }
+
     /// The `cfg` of a tag's code.
     pub fn tag_cfg(&self, tag_index: usize) -> TokenStream {
         let feature = &self.features[tag_index];

@@ -75,6 +75,18 @@ pub fn bundle(
         self_base,
     };
     bundler.claim_existing(root);
+    // Components first: an entry component that is only a reference to another file takes
+    // that file's schema under its own name before anything else can name it.
+    let sections: &[&str] = match dialect {
+        Dialect::Swagger2 => &["definitions", "parameters", "responses"],
+        _ => &["components"],
+    };
+    for section in sections {
+        if let Some(value) = root.get_mut(*section) {
+            let role = Role::Document.child(section, dialect);
+            bundler.walk(value, role, 0, &push_pointer("", section));
+        }
+    }
     bundler.walk(root, Role::Document, 0, "");
     let Bundler { added, layer, .. } = bundler;
     for (section, name, value) in added {
@@ -406,6 +418,27 @@ impl Bundler<'_> {
         let Some(mut content) = self.fetch(reference, &target, out) else {
             return;
         };
+        // A component of the entry that is only this reference (`User: {$ref: ./user.yaml}`)
+        // becomes the component itself, under the entry's name.
+        let entry_component = out
+            .strip_prefix(&self.section_pointer(section))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|name| !name.contains('/'))
+            && value.as_object().is_some_and(|map| map.len() == 1);
+        if entry_component {
+            let local = format!("#{}", escape_fragment(out));
+            self.hoisted.insert(key, local);
+            self.layer.record(
+                out.to_string(),
+                Origin {
+                    file: Some(target.file),
+                    pointer: target.fragment.clone(),
+                },
+            );
+            self.walk(&mut content, role, target.file, out);
+            *value = content;
+            return;
+        }
         let name = self.claim(section, &target);
         let pointer = push_pointer(&self.section_pointer(section), &name);
         let local = format!("#{}", escape_fragment(&pointer));

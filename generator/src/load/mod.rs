@@ -76,8 +76,9 @@ pub struct LoadOptions {
     pub strict: bool,
 }
 
-/// Loads a spec into the normalised document. Warnings go to `diagnostics`; errors stop
-/// loading (with the warnings found before them).
+/// Loads a spec into the normalised document. A document that cannot be read at all (syntax,
+/// no dialect) is an error here; every other problem goes to `diagnostics`, which the caller
+/// checks after validating, so that all are reported together.
 pub fn load(source: &Source, diagnostics: &mut Diagnostics) -> Result<Document, Error> {
     let mut sources = Sources::new(SourceFile::new(source.path.clone(), source.text.clone()));
     let json = parse::is_json(&source.path, &source.text);
@@ -124,21 +125,22 @@ pub fn load(source: &Source, diagnostics: &mut Diagnostics) -> Result<Document, 
     let dialect = if written == Dialect::Swagger2 {
         let layer = swagger2::convert(&mut root, diagnostics);
         sources.push_layer(layer);
-        diagnostics.checkpoint(&sources)?;
         Dialect::OpenApi30
     } else {
         written
     };
 
-    let layer = repair::repair(&mut root, dialect, diagnostics);
-    sources.push_layer(layer);
-    diagnostics.checkpoint(&sources)?;
+    // Errors of the stages since the dialect was known are not final yet: the caller
+    // validates the document too, and reports everything together.
+    let repaired = repair::repair(&mut root, dialect, diagnostics);
+    sources.push_layer(repaired.layer);
 
     Ok(Document {
         root,
         written,
         dialect,
         sources,
+        derived_operation_ids: repaired.derived_operation_ids,
     })
 }
 

@@ -26,8 +26,17 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-pub fn repair(root: &mut Value, dialect: Dialect, diagnostics: &mut Diagnostics) -> Layer {
+/// What the repairs did that later stages may need to know.
+pub struct Repaired {
+    /// Where the parts moved came from.
+    pub layer: Layer,
+    /// Pointers of the operations whose `operationId` was made up.
+    pub derived_operation_ids: Vec<String>,
+}
+
+pub fn repair(root: &mut Value, dialect: Dialect, diagnostics: &mut Diagnostics) -> Repaired {
     let mut layer = Layer::default();
+    let mut derived_operation_ids = Vec::new();
     let components = root
         .pointer("/components/parameters")
         .cloned()
@@ -80,7 +89,7 @@ pub fn repair(root: &mut Value, dialect: Dialect, diagnostics: &mut Diagnostics)
             if let Value::Object(map) = &mut item {
                 for (method, relative, operation) in operations_mut(map, dialect) {
                     let operation_pointer = format!("{item_pointer}{relative}");
-                    operation_id(
+                    if operation_id(
                         operation,
                         &method,
                         &key,
@@ -88,7 +97,9 @@ pub fn repair(root: &mut Value, dialect: Dialect, diagnostics: &mut Diagnostics)
                         &given,
                         &mut operation_ids,
                         diagnostics,
-                    );
+                    ) {
+                        derived_operation_ids.push(operation_pointer);
+                    }
                 }
                 if section == "paths" {
                     path_parameters(
@@ -105,7 +116,10 @@ pub fn repair(root: &mut Value, dialect: Dialect, diagnostics: &mut Diagnostics)
             items.insert(key, item);
         }
     }
-    layer
+    Repaired {
+        layer,
+        derived_operation_ids,
+    }
 }
 
 /// The operations of a path item: method, pointer relative to the item, the operation.
@@ -200,6 +214,8 @@ fn repair_path(path: &str) -> String {
     out
 }
 
+/// Gives the operation an id when it has none and renames a duplicate; `true` when the id
+/// was made up.
 #[allow(clippy::too_many_arguments)]
 fn operation_id(
     operation: &mut Map<String, Value>,
@@ -209,15 +225,16 @@ fn operation_id(
     given: &BTreeSet<String>,
     seen: &mut HashMap<String, String>,
     diagnostics: &mut Diagnostics,
-) {
-    let method = method.rsplit('/').next().unwrap_or(method);
+) -> bool {
+    let mut derived = false;
     let id = match operation.get("operationId").and_then(Value::as_str) {
         Some(id) if !id.trim().is_empty() => id.to_string(),
         _ => {
-            let mut derived = derived_id(method, path);
+            derived = true;
+            let mut name = derived_id(method, path);
             let mut number = 2;
-            while given.contains(&derived) || seen.contains_key(&derived) {
-                derived = format!("{}{number}", derived_id(method, path));
+            while given.contains(&name) || seen.contains_key(&name) {
+                name = format!("{}{number}", derived_id(method, path));
                 number += 1;
             }
             diagnostics.repair(
@@ -226,10 +243,10 @@ fn operation_id(
                     "`{} {path}` has no operationId",
                     method.to_ascii_uppercase()
                 ),
-                &format!("named `{derived}` after its method and path"),
+                &format!("named `{name}` after its method and path"),
             );
-            operation.insert("operationId".into(), json!(derived));
-            derived
+            operation.insert("operationId".into(), json!(name));
+            name
         }
     };
     if let Some(first) = seen.get(&id) {
@@ -246,9 +263,10 @@ fn operation_id(
         );
         operation.insert("operationId".into(), json!(renamed.clone()));
         seen.insert(renamed, pointer.to_string());
-        return;
+        return derived;
     }
     seen.insert(id, pointer.to_string());
+    derived
 }
 
 /// `get /users/{id}/keys` is `getUsersIdKeys`.
