@@ -365,6 +365,16 @@ impl<'a> Walk<'a, '_> {
                 "read as having no operations",
             );
         }
+        if let Some(dialect) = object.str("jsonSchemaDialect")
+            && !dialect.starts_with("https://spec.openapis.org/oas/3.")
+            && !dialect.starts_with("https://json-schema.org/draft/2020-12/")
+        {
+            self.diagnostics.repair(
+                "/jsonSchemaDialect",
+                &format!("schemas are declared in the dialect `{dialect}`, which this generator does not know"),
+                "read as JSON Schema 2020-12 with OpenAPI's vocabulary",
+            );
+        }
         self.node(root, Role::Document, &at);
         self.paths();
         if let Some(global) = object.value("security") {

@@ -43,6 +43,8 @@ invalid! {
     swagger_1_2 => "swagger_1_2.json",
     wrong_keyword_type => "wrong_keyword_type.yaml",
     several_problems => "several_problems.yaml",
+    remote_ref => "remote_ref.yaml",
+    missing_fragment => "missing_fragment.yaml",
     ambiguous_paths => "ambiguous_paths.yaml",
 }
 
@@ -50,5 +52,5 @@ invalid! {
 fn every_invalid_fixture_has_a_test() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid");
     let count = std::fs::read_dir(dir).unwrap().count();
-    assert_eq!(count, 7, "add a line to `invalid!` for each new fixture");
+    assert_eq!(count, 9, "add a line to `invalid!` for each new fixture");
 }

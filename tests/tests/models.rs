@@ -144,6 +144,10 @@ fn fixture_crates_compile_without_warnings_and_behave() {
             ));
             std::fs::write(manifest, text).unwrap();
         }
+        if let Some(test) = examples_test(&fixture) {
+            std::fs::create_dir_all(dir.join("tests")).unwrap();
+            std::fs::write(dir.join("tests/examples.rs"), test).unwrap();
+        }
     }
     let cargo = |args: &[&str]| {
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -194,6 +198,60 @@ fn fixture_crates_compile_without_warnings_and_behave() {
         passed >= expected && expected >= 26,
         "expected the {expected} behaviour tests to run, saw {passed} passing:\n{stdout}"
     );
+}
+
+/// A test for a fixture crate: every example of its spec deserialises into the type the
+/// generator gave it and serialises back to the same JSON (numbers compared by value, so that
+/// `2` and `2.0` agree). `None` for a spec without examples.
+fn examples_test(fixture: &Fixture) -> Option<String> {
+    let source = Source::read(&fixture.entry).unwrap();
+    let api = contractgen::lower_with(&source, &contractgen::LoadOptions { strict: fixture.strict })
+        .unwrap_or_else(|err| panic!("{err}"))
+        .api;
+    if api.examples.is_empty() {
+        return None;
+    }
+    let krate = format!("fixture_{}", fixture.name);
+    let mut emitter = contractgen::emit::models::ModelsEmitter::qualified(&api);
+    let mut cases = String::new();
+    for example in &api.examples {
+        let ty = emitter
+            .type_tokens(&example.ty)
+            .to_string()
+            .replace("crate ::", &format!("{krate} ::"));
+        let json = serde_json::to_string(&example.value).unwrap();
+        cases.push_str(&format!(
+            "    check::<{ty}>({pointer:?}, {json:?});\n",
+            pointer = example.pointer
+        ));
+    }
+    Some(format!(
+        r#"//! Every example of the fixture, through its generated type and back (written by tests/models.rs).
+
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {{
+    use serde_json::Value;
+    match (a, b) {{
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b)),
+        (Value::Object(a), Value::Object(b)) => {{
+            a.len() == b.len() && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| same(value, other)))
+        }}
+        (a, b) => a == b,
+    }}
+}}
+
+fn check<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str, json: &str) {{
+    let original: serde_json::Value = serde_json::from_str(json).unwrap();
+    let typed: T = serde_json::from_str(json).unwrap_or_else(|err| panic!("#{{pointer}} does not deserialise: {{err}}"));
+    let back = serde_json::to_value(&typed).unwrap();
+    assert!(same(&original, &back), "#{{pointer}}: {{original}} came back as {{back}}");
+}}
+
+#[test]
+fn examples_round_trip() {{
+{cases}}}
+"#
+    ))
 }
 
 /// A spec past `TAG_FEATURES_FROM` operations, written here: tags `pets` and `stores`, a model
