@@ -198,14 +198,27 @@ fn print_chunks(
 fn space_items(source: &str) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut previous: Option<&str> = None;
+    // A top-level attribute over several lines (`#![allow(\n...\n)]`, `#[derive(\n...\n)]`):
+    // whether it is an inner one. Only an inner attribute is followed by a blank line; an
+    // outer one belongs to the item below it.
+    let mut open_attribute: Option<bool> = None;
+    let mut previous_closed_inner = false;
     for line in source.lines() {
+        let closes_inner_attribute = line == ")]" && open_attribute == Some(true);
+        if line == ")]" {
+            open_attribute = None;
+        } else if line.starts_with("#![") && !line.ends_with(']') {
+            open_attribute = Some(true);
+        } else if line.starts_with("#[") && !line.ends_with(']') {
+            open_attribute = Some(false);
+        }
         if let Some(previous) = previous {
             let ends_item = previous == "}"
                 || (previous.ends_with(';')
                     && !previous.starts_with(' ')
                     && !previous.starts_with("//"));
             let ends_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
-            let ends_inner_attr = previous == ")]" && !line.starts_with("#!");
+            let ends_inner_attr = previous_closed_inner && !line.starts_with("#!");
             let consecutive_uses = previous.starts_with("use ") && line.starts_with("use ");
             // Items inside an `impl`, trait or inline module, one level deep.
             let ends_inner_item = previous == "    }"
@@ -234,6 +247,7 @@ fn space_items(source: &str) -> String {
         out.push_str(line);
         out.push('\n');
         previous = Some(line);
+        previous_closed_inner = closes_inner_attribute;
     }
     out
 }

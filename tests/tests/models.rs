@@ -226,7 +226,7 @@ fn examples_test(fixture: &Fixture) -> Option<String> {
         ));
     }
     Some(format!(
-        r#"//! Every example of the fixture, through its generated type and back (written by tests/models.rs).
+        r##"//! Every example of the fixture, through its generated type and back (written by tests/models.rs).
 
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {{
     use serde_json::Value;
@@ -250,7 +250,7 @@ fn check<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str, json:
 #[test]
 fn examples_round_trip() {{
 {cases}}}
-"#
+"##
     ))
 }
 

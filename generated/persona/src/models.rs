@@ -77,7 +77,6 @@ pub struct InlineResponse415UnsupportedMediaType {
     Serialize,
     Deserialize
 )]
-
 pub enum InlineResponse400HttpStatus {
     #[serde(rename = "Bad request")]
     BadRequest,
@@ -110,7 +109,6 @@ impl ::std::fmt::Display for InlineResponse400HttpStatus {
     Serialize,
     Deserialize
 )]
-
 pub enum InlineResponse400InvalidRequestBodyDescription {
     #[serde(rename = "Could not parse the request body.")]
     CouldNotParseTheRequestBody,
@@ -143,7 +141,6 @@ impl ::std::fmt::Display for InlineResponse400InvalidRequestBodyDescription {
     Serialize,
     Deserialize
 )]
-
 pub enum InlineResponse415HttpStatus {
     #[serde(rename = "Unsupported media type")]
     UnsupportedMediaType,
@@ -176,7 +173,6 @@ impl ::std::fmt::Display for InlineResponse415HttpStatus {
     Serialize,
     Deserialize
 )]
-
 pub enum InlineResponse415UnsupportedMediaTypeDescription {
     #[serde(rename = "Unsupported media type")]
     UnsupportedMediaType,

@@ -207,7 +207,6 @@ pub struct ErrorSource {
     Serialize,
     Deserialize
 )]
-
 pub enum AccountDetailsObject {
     #[serde(rename = "user")]
     User,
@@ -240,7 +239,6 @@ impl ::std::fmt::Display for AccountDetailsObject {
     Serialize,
     Deserialize
 )]
-
 pub enum ApiKeyObject {
     #[serde(rename = "api_key")]
     ApiKey,
@@ -273,7 +271,6 @@ impl ::std::fmt::Display for ApiKeyObject {
     Serialize,
     Deserialize
 )]
-
 pub enum ApiKeyCreatedObject {
     #[serde(rename = "api_key")]
     ApiKey,
@@ -306,7 +303,6 @@ impl ::std::fmt::Display for ApiKeyCreatedObject {
     Serialize,
     Deserialize
 )]
-
 pub enum ApiKeyListObject {
     #[serde(rename = "list")]
     List,
@@ -339,7 +335,6 @@ impl ::std::fmt::Display for ApiKeyListObject {
     Serialize,
     Deserialize
 )]
-
 pub enum RecoveryTokensObject {
     #[serde(rename = "recovery_tokens")]
     RecoveryTokens,
