@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use contractgen::emit::models::{ModelsEmitter, ident};
 use contractgen::emit::server::{tags, trait_name};
 use contractgen::emit::shapes::{self, CredentialShape, RequestFieldKind};
-use contractgen::ir::{Api, Operation, SecuritySchemeKind, StatusCode};
+use contractgen::ir::{Api, Operation, SecuritySchemeKind, Status};
 use contractgen::samples::sample;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -112,8 +112,14 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
             let name = ident(&operation.rust_name);
             let op_module = shapes::module(operation);
             let id = &operation.id;
+            let optional = shapes::credentials_optional(operation);
             let (credentials_arg, credentials_text) = match shapes::credentials(operation) {
                 CredentialShape::None => (quote!(), quote!(None)),
+                CredentialShape::Single(index) if optional => {
+                    let ty = scheme_type_in(&krate, api, index);
+                    let secret = secret_of(api, index, quote!(credentials));
+                    (quote!(credentials: Option<#ty>,), quote!(credentials.map(|credentials| #secret)))
+                }
                 CredentialShape::Single(index) => {
                     let ty = scheme_type_in(&krate, api, index);
                     let secret = secret_of(api, index, quote!(credentials));
@@ -127,10 +133,17 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
                         let secrets = schemes.iter().zip(&bindings).map(|(index, binding)| secret_of(api, *index, quote!(#binding)));
                         quote!(#krate::operations::#op_module::Credentials::#variant(#(#bindings),*) => [#(#secrets),*].join("+"),)
                     });
-                    (
-                        quote!(credentials: #krate::operations::#op_module::Credentials,),
-                        quote!(Some(match credentials { #(#arms)* })),
-                    )
+                    if optional {
+                        (
+                            quote!(credentials: Option<#krate::operations::#op_module::Credentials>,),
+                            quote!(credentials.map(|credentials| match credentials { #(#arms)* })),
+                        )
+                    } else {
+                        (
+                            quote!(credentials: #krate::operations::#op_module::Credentials,),
+                            quote!(Some(match credentials { #(#arms)* })),
+                        )
+                    }
                 }
             };
             let has_request = !shapes::request_fields(operation).is_empty();
@@ -309,7 +322,7 @@ fn operation_cases(
         .responses
         .iter()
         .filter_map(|response| match response.status {
-            StatusCode::Code(code) => Some(code),
+            Status::Code(code) => Some(code),
             _ => None,
         })
         .collect();
@@ -336,9 +349,9 @@ fn operation_cases(
             let name = &variant.name;
             // A status for ranges and `default` that no exact entry claims.
             let status = match variant.status {
-                StatusCode::Code(code) => code,
-                StatusCode::Range(leading) => (leading * 100..leading * 100 + 100).rev().find(|code| !documented.contains(code)).unwrap_or(leading * 100),
-                StatusCode::Default => [599u16, 598, 597, 418].into_iter().find(|code| !documented.contains(code)).unwrap(),
+                Status::Code(code) => code,
+                Status::Range(leading) => (leading * 100..leading * 100 + 100).rev().find(|code| !documented.contains(code)).unwrap_or(leading * 100),
+                Status::Default => [599u16, 598, 597, 418].into_iter().find(|code| !documented.contains(code)).unwrap(),
             };
             let body = variant.body.as_ref().map(|shape| {
                 let (body_variant, content) = &shape.variants[0];
@@ -421,7 +434,7 @@ fn unauthenticated_case(
     };
     let unauthorized = shapes::response_variants(operation)
         .into_iter()
-        .find(|variant| variant.status == StatusCode::Code(401))
+        .find(|variant| variant.status == Status::Code(401))
         .map(|variant| {
             let name = &variant.name;
             if variant.is_unit() {

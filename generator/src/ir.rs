@@ -6,6 +6,10 @@
 
 use serde_json::Value;
 
+/// The wire vocabulary the IR shares with the runtime: where parameters are and how they are
+/// laid out, path templates, statuses.
+pub use contract_wire::{Location, PathSegment, PathTemplate, Status, Style};
+
 /// A whole API, lowered.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -29,9 +33,9 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// What may cross the wire per operation, schemas in JSON Schema: the generated crate
     /// ships it for the runtime's validation layer and conformance kit.
-    pub wire: Value,
+    pub wire: contract_wire::Contract,
     /// The same for the webhooks, checked on a subscriber's receiver.
-    pub webhook_wire: Value,
+    pub webhook_wire: contract_wire::Contract,
 }
 
 impl Api {
@@ -324,113 +328,28 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Alternatives (OR) of requirements (AND of schemes). Empty: no authentication.
     pub security: Vec<SecurityRequirement>,
+    /// An empty requirement (`{}`, or one only the transport checks) is among the
+    /// alternatives: credentials may be left out.
+    pub security_optional: bool,
     pub pointer: String,
-}
-
-/// A path template as data: `/users/{id}` is `[Literal("/users/"), Param("id")]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PathTemplate {
-    pub raw: String,
-    pub segments: Vec<PathSegment>,
-}
-
-impl PathTemplate {
-    /// `None` for a malformed template (an unclosed or empty `{}`, or a brace inside one).
-    pub fn parse(raw: &str) -> Option<PathTemplate> {
-        let mut segments = Vec::new();
-        let mut rest = raw;
-        while let Some(open) = rest.find(['{', '}']) {
-            if rest.as_bytes()[open] == b'}' {
-                return None;
-            }
-            let close = open + rest[open..].find('}')?;
-            let name = &rest[open + 1..close];
-            if name.is_empty() || name.contains('{') {
-                return None;
-            }
-            if open > 0 {
-                segments.push(PathSegment::Literal(rest[..open].to_string()));
-            }
-            segments.push(PathSegment::Param(name.to_string()));
-            rest = &rest[close + 1..];
-        }
-        if !rest.is_empty() {
-            segments.push(PathSegment::Literal(rest.to_string()));
-        }
-        Some(PathTemplate {
-            raw: raw.to_string(),
-            segments,
-        })
-    }
-
-    /// The placeholders, in order.
-    pub fn parameter_names(&self) -> impl Iterator<Item = &str> {
-        self.segments.iter().filter_map(|segment| match segment {
-            PathSegment::Param(name) => Some(name.as_str()),
-            PathSegment::Literal(_) => None,
-        })
-    }
-
-    /// The template with its parameter names erased (`/a/{x}.json` is `/a/{}.json`): two
-    /// templates with one shape are the same path to a router.
-    pub fn shape(&self) -> String {
-        self.segments
-            .iter()
-            .map(|segment| match segment {
-                PathSegment::Literal(text) => text.as_str(),
-                PathSegment::Param(_) => "{}",
-            })
-            .collect()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum PathSegment {
-    Literal(String),
-    Param(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParameterLocation {
-    Path,
-    Query,
-    Header,
-    Cookie,
-}
-
-impl ParameterLocation {
-    /// As the spec writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParameterLocation::Path => "path",
-            ParameterLocation::Query => "query",
-            ParameterLocation::Header => "header",
-            ParameterLocation::Cookie => "cookie",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParameterStyle {
-    Simple,
-    Label,
-    Matrix,
-    Form,
-    SpaceDelimited,
-    PipeDelimited,
-    DeepObject,
 }
 
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub wire_name: String,
     pub rust_name: String,
-    pub location: ParameterLocation,
+    pub location: Location,
     pub ty: TypeRef,
     pub required: bool,
-    pub style: ParameterStyle,
+    pub style: Style,
     pub explode: bool,
+    /// Given as `content`: the value is this media type's text (JSON, in practice) rather
+    /// than laid out by a style.
+    pub content_type: Option<String>,
     pub docs: Docs,
+    /// JSON pointer of the parameter object (after following a `$ref`), and of its schema.
+    pub pointer: String,
+    pub schema_pointer: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -440,20 +359,8 @@ pub struct RequestBody {
     pub content: Vec<Content>,
 }
 
-/// How a media type is put on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaKind {
-    /// `application/json` and any `+json` type.
-    Json,
-    /// `application/x-www-form-urlencoded`.
-    Form,
-    /// `multipart/form-data`.
-    Multipart,
-    /// `text/*`.
-    Text,
-    /// Anything else: bytes as they are.
-    Binary,
-}
+/// How a media type is put on the wire (JSON, form, multipart, text or bytes).
+pub use contract_wire::media::Kind as MediaKind;
 
 #[derive(Debug, Clone)]
 pub struct Content {
@@ -468,19 +375,13 @@ pub struct Content {
     /// 3.2's `itemSchema`: the type of each item of a sequential media type (JSON Lines,
     /// server-sent events). The body itself is carried as bytes or text for now.
     pub item_ty: Option<TypeRef>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum StatusCode {
-    Code(u16),
-    /// `2XX` and friends: the leading digit.
-    Range(u16),
-    Default,
+    /// JSON pointer of the media type object.
+    pub pointer: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Response {
-    pub status: StatusCode,
+    pub status: Status,
     pub description: String,
     pub headers: Vec<ResponseHeader>,
     pub content: Vec<Content>,
@@ -493,6 +394,8 @@ pub struct ResponseHeader {
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Docs,
+    /// JSON pointer of its schema, when it has one.
+    pub schema_pointer: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -508,7 +411,7 @@ pub struct SecurityScheme {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecuritySchemeKind {
     ApiKey {
-        location: ParameterLocation,
+        location: Location,
         name: String,
     },
     Http {

@@ -12,7 +12,6 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod lower;
-pub mod media;
 pub mod names;
 pub mod resolve;
 pub mod samples;
@@ -93,10 +92,11 @@ fn lower_timed(
     let document = load::load(source, &mut diagnostics)?;
     timings.load = started.elapsed();
 
-    // The wire contract reads only the document: it is built on another core while the
-    // document is validated and lowered (and thrown away if validation fails).
+    // The schema definitions of the wire contract read only the document: they are
+    // translated on another core while the document is validated and lowered (and thrown
+    // away if validation fails).
     std::thread::scope(|scope| {
-        let wire = scope.spawn(|| lower::wire_contract(&document));
+        let definitions = scope.spawn(|| lower::definitions(&document));
 
         let started = Instant::now();
         resolve::validate(&document, &mut diagnostics);
@@ -106,11 +106,12 @@ fn lower_timed(
         let started = Instant::now();
         let mut api = lower::lower(&document, &mut diagnostics);
         diagnostics.checkpoint(&document.sources)?;
-        let wire = wire
+        let definitions = definitions
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        api.wire = wire.operations;
-        api.webhook_wire = wire.webhooks;
+        let contracts = lower::contracts(&document, &api, definitions);
+        api.wire = contracts.operations;
+        api.webhook_wire = contracts.webhooks;
         timings.lower = started.elapsed();
         Ok(Lowered {
             api,

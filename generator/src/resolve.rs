@@ -172,6 +172,63 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// A `oneOf`/`anyOf` whose discriminator picks one member by a tag property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminated {
+    pub property: String,
+    /// Every tag with the component it selects: the mapping's, and for a member the mapping
+    /// does not name, the component's own name.
+    pub tags: Vec<(String, String)>,
+}
+
+impl Resolver<'_> {
+    /// How a discriminated union dispatches, decided once for the types and the contract
+    /// alike: only where every member (but the "or null" ones) is a reference to a component.
+    /// `None` otherwise, and then the members are tried in order.
+    pub fn discriminated(&self, schema: &crate::document::Schema<'_>) -> Option<Discriminated> {
+        let (property, mapping) = schema.discriminator()?;
+        let members = if schema.one_of().is_empty() {
+            schema.any_of()
+        } else {
+            schema.one_of()
+        };
+        let mut components = Vec::new();
+        for member in members {
+            match crate::document::SchemaUse::of(member, schema.json_schema)? {
+                crate::document::SchemaUse::Inline(inline) if inline.is_null_only() => continue,
+                crate::document::SchemaUse::Ref { reference, .. } => {
+                    let target = self.schema(reference).ok()?;
+                    components.push(component_name(&target.pointer, "schemas")?);
+                }
+                _ => return None,
+            }
+        }
+        if components.is_empty() {
+            return None;
+        }
+        let mut tags = Vec::new();
+        let mut mapped = BTreeSet::new();
+        for (tag, target) in mapping {
+            if let Ok(found) = self.schema(&mapping_reference(target))
+                && let Some(component) = component_name(&found.pointer, "schemas")
+                && components.contains(&component)
+            {
+                mapped.insert(component.clone());
+                tags.push((tag.to_string(), component));
+            }
+        }
+        for component in components {
+            if !mapped.contains(&component) && !tags.iter().any(|(_, known)| *known == component) {
+                tags.push((component.clone(), component));
+            }
+        }
+        Some(Discriminated {
+            property: property.to_string(),
+            tags,
+        })
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 
@@ -750,7 +807,7 @@ impl<'a> Walk<'a, '_> {
 
     fn content(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
         for media_type in map.keys() {
-            if crate::media::essence(media_type).is_none() {
+            if contract_wire::media::essence(media_type).is_none() {
                 self.diagnostics.error(
                     push_pointer(&at.pointer(), media_type),
                     format!("`{media_type}` is not a media type (type/subtype)"),
@@ -813,7 +870,7 @@ impl<'a> Walk<'a, '_> {
             let Some((item, _)) = self.resolver.object(item, &path_pointer) else {
                 continue;
             };
-            if PathTemplate::parse(path).is_none() {
+            if PathTemplate::parse(path).is_err() {
                 self.diagnostics.error(
                     path_pointer.clone(),
                     format!("malformed path template `{path}`: each `{{` needs a name and a closing `}}`"),

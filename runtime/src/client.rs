@@ -6,7 +6,7 @@ use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::params::Style;
+use crate::params::{Encoded, Layout, Location, Style};
 
 /// Everything that can go wrong calling an operation.
 #[derive(Debug, thiserror::Error)]
@@ -72,11 +72,14 @@ pub fn authorization(
     Ok(request.header(http::header::AUTHORIZATION, value))
 }
 
-/// A request being assembled.
+/// A request being assembled: the path, and each parameter already laid out by the codec
+/// (`crate::params`) the generated servers decode with.
 pub struct RequestParts {
     pub path: String,
+    /// Percent-encoded pairs.
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
+    /// Percent-encoded where a cookie cannot hold a character.
     pub cookies: Vec<(String, String)>,
 }
 
@@ -94,6 +97,27 @@ impl RequestParts {
         self.path.push_str(text);
     }
 
+    fn place(&mut self, name: &str, encoded: Encoded) {
+        match encoded {
+            Encoded::Path(text) => self.path.push_str(&text),
+            Encoded::Query(pairs) => self.query.extend(pairs),
+            Encoded::Header(text) => self.headers.push((name.to_string(), text)),
+            Encoded::Cookie(text) => self.cookies.push((name.to_string(), text)),
+        }
+    }
+
+    fn parameter(
+        &mut self,
+        name: &str,
+        layout: Layout,
+        value: &impl Serialize,
+    ) -> Result<(), ClientError> {
+        let value =
+            crate::params::to_value(value).map_err(|message| encode_error(name, message))?;
+        self.place(name, crate::params::encode(name, layout, &value));
+        Ok(())
+    }
+
     pub fn path(
         &mut self,
         name: &str,
@@ -101,10 +125,7 @@ impl RequestParts {
         style: Style,
         explode: bool,
     ) -> Result<(), ClientError> {
-        let encoded = crate::params::encode_path(name, value, style, explode)
-            .map_err(|message| encode_error(name, message))?;
-        self.path.push_str(&encoded);
-        Ok(())
+        self.parameter(name, Layout::new(Location::Path, style, explode), value)
     }
 
     pub fn query(
@@ -114,23 +135,46 @@ impl RequestParts {
         style: Style,
         explode: bool,
     ) -> Result<(), ClientError> {
-        let pairs = crate::params::encode_query(name, value, style, explode)
-            .map_err(|message| encode_error(name, message))?;
-        self.query.extend(pairs);
-        Ok(())
+        self.parameter(name, Layout::new(Location::Query, style, explode), value)
     }
 
-    pub fn header(&mut self, name: &str, value: &impl Serialize) -> Result<(), ClientError> {
-        let text =
-            crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
-        self.headers.push((name.to_string(), text));
-        Ok(())
+    pub fn header(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        explode: bool,
+    ) -> Result<(), ClientError> {
+        self.parameter(
+            name,
+            Layout::new(Location::Header, Style::Simple, explode),
+            value,
+        )
     }
 
-    pub fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), ClientError> {
+    pub fn cookie(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        explode: bool,
+    ) -> Result<(), ClientError> {
+        self.parameter(
+            name,
+            Layout::new(Location::Cookie, Style::Form, explode),
+            value,
+        )
+    }
+
+    /// A parameter given as `content` with a JSON media type: its JSON text, placed where
+    /// its location says.
+    pub fn json(
+        &mut self,
+        location: Location,
+        name: &str,
+        value: &impl Serialize,
+    ) -> Result<(), ClientError> {
         let text =
-            crate::params::encode_simple(value).map_err(|message| encode_error(name, message))?;
-        self.cookies.push((name.to_string(), text));
+            serde_json::to_string(value).map_err(|err| encode_error(name, err.to_string()))?;
+        self.place(name, crate::params::encode_text(name, location, &text));
         Ok(())
     }
 
@@ -144,11 +188,7 @@ impl RequestParts {
         let mut url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
         if !self.query.is_empty() {
             url.push('?');
-            url.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(&self.query)
-                    .finish(),
-            );
+            url.push_str(&crate::params::query_string(&self.query));
         }
         let mut request = http.request(method, url);
         for (name, value) in &self.headers {
@@ -243,16 +283,24 @@ impl Received {
 
     /// The media type's essence (`application/json`), for choosing between documented types.
     pub fn essence(&self) -> String {
-        crate::essence(&self.media_type()).to_ascii_lowercase()
+        contract_wire::media::essence(&self.media_type()).unwrap_or_default()
     }
 
-    /// Checks that the response carries the documented media type (compared by essence).
+    /// Which of the documented media types (or ranges, `text/*`) the response carries: an
+    /// exact one first, else the most specific range.
+    pub fn media_index(&self, documented: &[&str]) -> Option<usize> {
+        contract_wire::media::best_match(documented.iter().copied(), &self.media_type())
+    }
+
+    /// Checks that the response carries the documented media type (compared by essence; a
+    /// documented range such as `text/*` admits any of its types).
     pub fn expect_media_type(&self, documented: &str) -> Result<(), ClientError> {
-        let documented = crate::essence(documented).to_ascii_lowercase();
-        let sent = self.essence();
-        if sent == documented || documented == "*/*" {
+        if contract_wire::media::matches(documented, &self.media_type()) {
             return Ok(());
         }
+        let documented =
+            contract_wire::media::essence(documented).unwrap_or_else(|| documented.to_string());
+        let sent = self.essence();
         Err(ClientError::Decode {
             status: self.status,
             media_type: self.media_type(),
@@ -311,10 +359,14 @@ impl Received {
         let text = value
             .to_str()
             .map_err(|err| self.header_error(name, err.to_string()))?;
-        crate::params::Raw::single(text, Style::Simple)
-            .parse()
-            .map(Some)
-            .map_err(|message| self.header_error(name, message))
+        crate::params::Raw::from_header(
+            name,
+            Layout::new(Location::Header, Style::Simple, false),
+            &[text],
+        )
+        .parse()
+        .map(Some)
+        .map_err(|message| self.header_error(name, message))
     }
 
     pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, ClientError> {

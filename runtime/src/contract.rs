@@ -14,10 +14,12 @@ use std::sync::{Arc, Mutex};
 use axum::http::HeaderMap;
 use base64::Engine as _;
 use jsonschema::Validator;
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::server::{path_params, query_pairs};
+use contract_wire::media::Kind as MediaKind;
+
+use crate::params::{Layout, Query, Raw, Select};
+use crate::server::query_pairs;
 
 /// A generated crate's wire contract, ready to check requests and responses. Cheap to clone.
 #[derive(Clone)]
@@ -43,85 +45,13 @@ impl fmt::Debug for Contract {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct Document {
-    title: String,
-    version: String,
-    #[serde(default)]
-    servers: Vec<String>,
-    #[serde(default)]
-    security_schemes: Map<String, Value>,
-    operations: Vec<Operation>,
-    #[serde(rename = "$defs", default)]
-    defs: Map<String, Value>,
-}
+/// The typed contract, as the generator wrote it.
+type Document = contract_wire::Contract;
 
-/// One operation as it appears on the wire.
-#[derive(Debug, Deserialize)]
-pub struct Operation {
-    /// The operationId (or `METHOD /path` without one).
-    pub id: String,
-    pub method: String,
-    /// The path template, relative to the server's base path.
-    pub path: String,
-    /// Alternatives; each names the schemes that must all be present. Empty: no security.
-    #[serde(default)]
-    pub security: Vec<Vec<String>>,
-    #[serde(default)]
-    pub parameters: Vec<Parameter>,
-    pub request_body: Option<Body>,
-    #[serde(default)]
-    pub responses: Vec<ResponseSpec>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Parameter {
-    pub name: String,
-    #[serde(rename = "in")]
-    pub location: String,
-    #[serde(default)]
-    pub required: bool,
-    pub style: String,
-    pub explode: bool,
-    pub schema: Value,
-    #[serde(default)]
-    pub examples: Vec<Value>,
-    /// Set when the parameter is given as `content` (serialised as this media type).
-    pub media_type: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Body {
-    #[serde(default)]
-    pub required: bool,
-    pub content: Vec<Media>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Media {
-    pub media_type: String,
-    pub schema: Value,
-    #[serde(default)]
-    pub examples: Vec<Value>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ResponseSpec {
-    /// `200`, `4XX` or `default`.
-    pub status: String,
-    #[serde(default)]
-    pub headers: Vec<HeaderSpec>,
-    #[serde(default)]
-    pub content: Vec<Media>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct HeaderSpec {
-    pub name: String,
-    #[serde(default)]
-    pub required: bool,
-    pub schema: Value,
-}
+pub use contract_wire::{
+    Body, Header as HeaderSpec, Location, Media, Operation, Parameter, Response as ResponseSpec,
+    SecurityScheme, Status, Style,
+};
 
 /// Where a schema sits in the contract, to key its compiled validator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -196,18 +126,22 @@ pub struct ContractError(#[from] serde_json::Error);
 impl Contract {
     /// Reads a `contract.json` written by the generator.
     pub fn from_json(text: &str) -> Result<Self, ContractError> {
-        let document: Document = serde_json::from_str(text)?;
+        Ok(Self::new(serde_json::from_str(text)?))
+    }
+
+    /// A contract already read (or built by the generator).
+    pub fn new(document: contract_wire::Contract) -> Self {
         let mut secret_properties = BTreeSet::new();
-        for schema in document.schemas() {
+        for schema in schemas(&document) {
             collect_secret_properties(schema, &mut secret_properties);
         }
-        Ok(Self {
+        Self {
             inner: Arc::new(Inner {
                 document,
                 secret_properties,
                 validators: Mutex::new(HashMap::new()),
             }),
-        })
+        }
     }
 
     pub fn title(&self) -> &str {
@@ -227,8 +161,8 @@ impl Contract {
         &self.inner.document.operations
     }
 
-    /// A security scheme by name (`type`, and `in`/`name` or `scheme`).
-    pub fn security_scheme(&self, name: &str) -> Option<&Value> {
+    /// A security scheme by name.
+    pub fn security_scheme(&self, name: &str) -> Option<&SecurityScheme> {
         self.inner.document.security_schemes.get(name)
     }
 
@@ -243,18 +177,19 @@ impl Contract {
     /// operation documents a JSON error body.
     pub fn error_schema(&self, status: u16) -> Option<(String, Value)> {
         let mut counts: Vec<(String, Value, usize, usize)> = Vec::new();
-        let wanted = status.to_string();
         for operation in self.operations() {
             for response in &operation.responses {
-                let code: Option<u16> = response.status.parse().ok();
-                let is_error = code.is_some_and(|code| (400..500).contains(&code))
-                    || response.status.eq_ignore_ascii_case("4XX");
-                if !is_error {
+                let client_error = match response.status {
+                    Status::Code(code) => (400..500).contains(&code),
+                    Status::Range(leading) => leading == 4,
+                    Status::Default => false,
+                };
+                if !client_error {
                     continue;
                 }
-                let exact = usize::from(response.status == wanted);
+                let exact = usize::from(response.status == Status::Code(status));
                 for media in &response.content {
-                    if !is_json(&crate::essence(&media.media_type).to_ascii_lowercase()) {
+                    if !contract_wire::media::is_json(&media.media_type) {
                         continue;
                     }
                     match counts
@@ -289,17 +224,10 @@ impl Contract {
             .iter()
             .flatten()
             .filter_map(|name| self.security_scheme(name))
-            .filter(|scheme| scheme["type"] == "http")
-            .find_map(|scheme| {
-                match scheme["scheme"]
-                    .as_str()
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    Some("bearer") => Some("Bearer"),
-                    Some("basic") => Some("Basic"),
-                    _ => None,
-                }
+            .find_map(|scheme| match scheme {
+                SecurityScheme::Http { scheme } if scheme == "bearer" => Some("Bearer"),
+                SecurityScheme::Http { scheme } if scheme == "basic" => Some("Basic"),
+                _ => None,
             })
     }
 
@@ -344,13 +272,21 @@ impl Contract {
         {
             return true;
         }
-        self.inner.document.security_schemes.values().any(|scheme| {
-            scheme["type"] == "apiKey"
-                && scheme["in"].as_str() == Some(location)
-                && scheme["name"]
-                    .as_str()
-                    .is_some_and(|scheme_name| scheme_name.eq_ignore_ascii_case(name))
-        }) || is_secret_name(name)
+        self.inner
+            .document
+            .security_schemes
+            .values()
+            .any(|scheme| match scheme {
+                SecurityScheme::ApiKey {
+                    location: key_location,
+                    name: key_name,
+                } => {
+                    api_key_location(*key_location) == location
+                        && key_name.eq_ignore_ascii_case(name)
+                }
+                _ => false,
+            })
+            || is_secret_name(name)
     }
 
     /// The operation a request is for: its method and a path template that matches, the
@@ -360,8 +296,8 @@ impl Contract {
             .iter()
             .enumerate()
             .filter(|(_, operation)| operation.method.eq_ignore_ascii_case(method))
-            .filter(|(_, operation)| path_params(path, &operation.path).is_some())
-            .max_by_key(|(index, operation)| (literal_length(&operation.path), usize::MAX - index))
+            .filter(|(_, operation)| operation.path.match_path(path).is_some())
+            .max_by_key(|(index, operation)| (operation.path.literal_len(), usize::MAX - index))
             .map(|(index, _)| index)
     }
 
@@ -374,38 +310,37 @@ impl Contract {
         if !self.credentials_present(operation, request) {
             found.push("/credentials", self.credentials_expected(operation));
         }
-        let path_values = path_params(request.path, &operation.path).unwrap_or_default();
-        let query = query_pairs(request.query);
-        let cookies = cookies(request.headers);
+        let path_values = operation.path.match_path(request.path).unwrap_or_default();
+        let query = Query::parse(request.query);
+        let cookie_header: Vec<&str> = request
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect();
         for (position, parameter) in operation.parameters.iter().enumerate() {
-            let raw: Vec<String> = match parameter.location.as_str() {
-                "path" => path_values
-                    .iter()
-                    .filter(|(name, _)| *name == parameter.name)
-                    .map(|(_, value)| value.clone())
-                    .collect(),
-                "query" => query_values(&query, parameter, self.definitions()),
-                "header" => request
-                    .headers
-                    .get_all(parameter.name.as_str())
-                    .iter()
-                    .filter_map(|value| value.to_str().ok())
-                    .map(str::to_string)
-                    .collect(),
-                _ => cookies
-                    .iter()
-                    .filter(|(name, _)| *name == parameter.name)
-                    .map(|(_, value)| value.clone())
-                    .collect(),
-            };
+            let raw = self.raw_parameter(
+                operation,
+                parameter,
+                &path_values,
+                &query,
+                request.headers,
+                &cookie_header,
+            );
             let pointer = format!("/{}/{}", parameter.location, parameter.name);
-            if raw.is_empty() {
+            if raw.is_absent() {
                 if parameter.required {
                     found.push(&pointer, "is required".into());
                 }
                 continue;
             }
-            let value = self.parameter_value(parameter, &raw);
+            let value = match self.parameter_value(parameter, &raw) {
+                Ok(value) => value,
+                Err(message) => {
+                    found.push(&pointer, message);
+                    continue;
+                }
+            };
             self.validate(
                 Slot::Parameter(index, position),
                 &parameter.schema,
@@ -464,10 +399,10 @@ impl Contract {
         };
         let mut found = Findings::new(&operation.id, Direction::Response);
         let Some(position) = documented_response(operation, status) else {
-            let documented: Vec<&str> = operation
+            let documented: Vec<String> = operation
                 .responses
                 .iter()
-                .map(|response| response.status.as_str())
+                .map(|response| response.status.to_string())
                 .collect();
             found.push(
                 "/status",
@@ -585,26 +520,26 @@ impl Contract {
     }
 
     fn scheme_present(&self, scheme: &str, request: &RequestView<'_>) -> bool {
+        use contract_wire::contract::ApiKeyLocation;
         let Some(scheme) = self.security_scheme(scheme) else {
             return false;
         };
-        let name = scheme["name"].as_str().unwrap_or_default();
-        match (scheme["type"].as_str(), scheme["in"].as_str()) {
-            (Some("apiKey"), Some("header")) => request.headers.contains_key(name),
-            (Some("apiKey"), Some("query")) => query_pairs(request.query)
-                .iter()
-                .any(|(key, _)| key == name),
-            (Some("apiKey"), Some("cookie")) => {
-                cookies(request.headers).iter().any(|(key, _)| key == name)
-            }
-            (Some("http"), _) => {
-                let expected = scheme["scheme"].as_str().unwrap_or("bearer");
+        match scheme {
+            SecurityScheme::ApiKey { location, name } => match location {
+                ApiKeyLocation::Header => request.headers.contains_key(name.as_str()),
+                ApiKeyLocation::Query => query_pairs(request.query)
+                    .iter()
+                    .any(|(key, _)| key == name),
+                ApiKeyLocation::Cookie => {
+                    cookies(request.headers).iter().any(|(key, _)| key == name)
+                }
+            },
+            // HTTP schemes name themselves; OAuth 2 and OpenID Connect tokens travel as
+            // bearer tokens.
+            other => other.authorization_scheme().is_some_and(|expected| {
                 authorization_scheme(request.headers)
                     .is_some_and(|given| given.eq_ignore_ascii_case(expected))
-            }
-            // OAuth 2 and OpenID Connect tokens travel as bearer tokens.
-            _ => authorization_scheme(request.headers)
-                .is_some_and(|given| given.eq_ignore_ascii_case("bearer")),
+            }),
         }
     }
 
@@ -616,15 +551,12 @@ impl Contract {
                 alternative
                     .iter()
                     .map(|scheme| match self.security_scheme(scheme) {
-                        Some(found) if found["type"] == "apiKey" => format!(
-                            "{} `{}`",
-                            found["in"].as_str().unwrap_or("header"),
-                            found["name"].as_str().unwrap_or_default()
-                        ),
-                        Some(found) if found["type"] == "http" => format!(
-                            "Authorization `{}`",
-                            found["scheme"].as_str().unwrap_or("bearer")
-                        ),
+                        Some(SecurityScheme::ApiKey { location, name }) => {
+                            format!("{} `{name}`", api_key_location(*location))
+                        }
+                        Some(SecurityScheme::Http { scheme }) => {
+                            format!("Authorization `{scheme}`")
+                        }
                         _ => "a bearer token".to_string(),
                     })
                     .collect::<Vec<_>>()
@@ -677,92 +609,137 @@ impl Contract {
             return;
         };
         let media = &content[position];
-        let essence = crate::essence(given).to_ascii_lowercase();
-        let value = if is_json(&essence) {
-            match serde_json::from_slice::<Value>(body) {
+        let value = match contract_wire::media::kind(given) {
+            MediaKind::Json => match serde_json::from_slice::<Value>(body) {
                 Ok(value) => value,
                 Err(err) => {
                     found.push("/body", format!("not valid JSON: {err}"));
                     return;
                 }
-            }
-        } else if essence == "application/x-www-form-urlencoded" {
-            form_value(body, &media.schema, self.definitions())
-        } else if essence.starts_with("text/") {
-            match std::str::from_utf8(body) {
+            },
+            MediaKind::Form => form_value(body, &media.schema, self.definitions()),
+            MediaKind::Text => match std::str::from_utf8(body) {
                 Ok(text) => Value::String(text.to_string()),
                 Err(_) => {
                     found.push("/body", "text that is not UTF-8".into());
                     return;
                 }
-            }
-        } else {
-            // Binary and other media types carry no schema a JSON validator can check.
-            return;
+            },
+            // Binary, multipart and other media types carry no schema a JSON validator can
+            // check.
+            MediaKind::Multipart | MediaKind::Binary => return,
         };
         self.validate(slot(position), &media.schema, &value, "/body", found);
     }
 
-    fn parameter_value(&self, parameter: &Parameter, raw: &[String]) -> Value {
+    /// A parameter as it arrived, read by the codec the generated servers use.
+    fn raw_parameter(
+        &self,
+        operation: &Operation,
+        parameter: &Parameter,
+        path_values: &[(String, String)],
+        query: &Query,
+        headers: &HeaderMap,
+        cookie_header: &[&str],
+    ) -> Raw {
+        let name = parameter.name.as_str();
+        let layout = Layout::new(parameter.location, parameter.style, parameter.explode);
+        match parameter.location {
+            Location::Path => {
+                let text = path_values
+                    .iter()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.as_str());
+                Raw::from_path(name, layout, text)
+            }
+            Location::Query => {
+                let schema = resolve(&parameter.schema, self.definitions());
+                if parameter.media_type.is_none()
+                    && parameter.style == Style::Form
+                    && parameter.explode
+                    && schema_type(schema) == Some("object")
+                {
+                    // No name on the wire: the properties are the query's own pairs.
+                    let properties: Vec<&str> = schema
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .map(|properties| properties.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    let others: Vec<&str> = operation
+                        .parameters
+                        .iter()
+                        .filter(|other| other.location == Location::Query && other.name != name)
+                        .map(|other| other.name.as_str())
+                        .collect();
+                    let select = if properties.is_empty() {
+                        Select::AllBut(&others)
+                    } else {
+                        Select::Properties(&properties)
+                    };
+                    return Raw::from_query_object(name, query, select);
+                }
+                Raw::from_query(name, layout, query)
+            }
+            Location::Header => {
+                let values: Vec<&str> = headers
+                    .get_all(name)
+                    .iter()
+                    .filter_map(|value| value.to_str().ok())
+                    .collect();
+                Raw::from_header(name, layout, &values)
+            }
+            Location::Cookie => {
+                let value = cookie_header
+                    .iter()
+                    .flat_map(|line| line.split(';'))
+                    .filter_map(|pair| pair.trim().split_once('='))
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value);
+                Raw::from_cookie(name, layout, value)
+            }
+        }
+    }
+
+    /// A parameter's value as JSON, shaped as its schema asks (text coerced to numbers and
+    /// booleans where the schema says so).
+    fn parameter_value(&self, parameter: &Parameter, raw: &Raw) -> Result<Value, String> {
         if parameter
             .media_type
             .as_deref()
-            .is_some_and(|media| is_json(crate::essence(media)))
+            .is_some_and(contract_wire::media::is_json)
         {
-            return serde_json::from_str(&raw[0]).unwrap_or_else(|_| Value::String(raw[0].clone()));
+            let text = raw.scalar()?;
+            return Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)));
         }
         let defs = self.definitions();
         let schema = resolve(&parameter.schema, defs);
-        match schema_type(schema) {
+        Ok(match schema_type(schema) {
             Some("array") => {
                 let items = schema.get("items").map_or(&Value::Null, |items| items);
-                let parts: Vec<Value> = if parameter.explode && raw.len() > 1 {
-                    raw.iter().map(|part| coerce(part, items, defs)).collect()
-                } else {
-                    let delimiter = match parameter.style.as_str() {
-                        "spaceDelimited" => " ",
-                        "pipeDelimited" => "|",
-                        _ => ",",
-                    };
-                    raw.iter()
-                        .flat_map(|text| text.split(delimiter))
+                Value::Array(
+                    raw.items()?
+                        .iter()
                         .map(|part| coerce(part, items, defs))
-                        .collect()
-                };
-                Value::Array(parts)
-            }
-            Some("object") if parameter.style == "deepObject" || parameter.explode => {
-                // The query helper already gathered `key=value` (or `name[key]=value`) pairs.
-                let properties = schema.get("properties");
-                let mut object = Map::new();
-                for pair in raw {
-                    if let Some((key, value)) = pair.split_once('=') {
-                        let property = properties
-                            .and_then(|properties| properties.get(key))
-                            .unwrap_or(&Value::Null);
-                        object.insert(key.to_string(), coerce(value, property, defs));
-                    }
-                }
-                Value::Object(object)
+                        .collect(),
+                )
             }
             Some("object") => {
-                // `simple`/`form` without explode: `k1,v1,k2,v2`.
                 let properties = schema.get("properties");
-                let parts: Vec<&str> = raw[0].split(',').collect();
-                let object = parts
-                    .chunks(2)
-                    .filter(|pair| pair.len() == 2)
-                    .map(|pair| {
-                        let property = properties
-                            .and_then(|properties| properties.get(pair[0]))
-                            .unwrap_or(&Value::Null);
-                        (pair[0].to_string(), coerce(pair[1], property, defs))
-                    })
-                    .collect();
-                Value::Object(object)
+                Value::Object(
+                    raw.entries()?
+                        .into_iter()
+                        .map(|(key, value)| {
+                            let property = properties
+                                .and_then(|properties| properties.get(&key))
+                                .unwrap_or(&Value::Null);
+                            let coerced = coerce(&value, property, defs);
+                            (key, coerced)
+                        })
+                        .collect(),
+                )
             }
-            _ => coerce(&raw[0], &parameter.schema, defs),
-        }
+            _ => coerce(&raw.scalar()?, &parameter.schema, defs),
+        })
     }
 
     fn validate(
@@ -808,30 +785,28 @@ impl Contract {
     }
 }
 
-impl Document {
-    /// Every schema the document holds: definitions, parameters, bodies, response bodies
-    /// and headers.
-    fn schemas(&self) -> impl Iterator<Item = &Value> {
-        let operations = self.operations.iter().flat_map(|operation| {
-            let parameters = operation
-                .parameters
+/// Every schema a contract holds: definitions, parameters, bodies, response bodies and
+/// headers.
+fn schemas(document: &Document) -> impl Iterator<Item = &Value> {
+    let operations = document.operations.iter().flat_map(|operation| {
+        let parameters = operation
+            .parameters
+            .iter()
+            .map(|parameter| &parameter.schema);
+        let body = operation
+            .request_body
+            .iter()
+            .flat_map(|body| body.content.iter().map(|media| &media.schema));
+        let responses = operation.responses.iter().flat_map(|response| {
+            response
+                .content
                 .iter()
-                .map(|parameter| &parameter.schema);
-            let body = operation
-                .request_body
-                .iter()
-                .flat_map(|body| body.content.iter().map(|media| &media.schema));
-            let responses = operation.responses.iter().flat_map(|response| {
-                response
-                    .content
-                    .iter()
-                    .map(|media| &media.schema)
-                    .chain(response.headers.iter().map(|header| &header.schema))
-            });
-            parameters.chain(body).chain(responses)
+                .map(|media| &media.schema)
+                .chain(response.headers.iter().map(|header| &header.schema))
         });
-        self.defs.values().chain(operations)
-    }
+        parameters.chain(body).chain(responses)
+    });
+    document.defs.values().chain(operations)
 }
 
 /// A name that says it holds a secret: a password, secret, token, credential, one-time code
@@ -1044,42 +1019,6 @@ fn form_value(body: &[u8], schema: &Value, defs: &Map<String, Value>) -> Value {
     Value::Object(object)
 }
 
-/// A query parameter's raw values: every occurrence for exploded forms, `key=value` pairs
-/// for objects (`name[key]` for deepObject, the properties' own names for exploded forms).
-fn query_values(
-    query: &[(String, String)],
-    parameter: &Parameter,
-    defs: &Map<String, Value>,
-) -> Vec<String> {
-    if parameter.style == "deepObject" {
-        let prefix = format!("{}[", parameter.name);
-        return query
-            .iter()
-            .filter_map(|(key, value)| {
-                let key = key.strip_prefix(&prefix)?.strip_suffix(']')?;
-                Some(format!("{key}={value}"))
-            })
-            .collect();
-    }
-    let schema = resolve(&parameter.schema, defs);
-    if parameter.explode
-        && parameter.media_type.is_none()
-        && schema_type(schema) == Some("object")
-        && let Some(properties) = schema.get("properties").and_then(Value::as_object)
-    {
-        return query
-            .iter()
-            .filter(|(key, _)| properties.contains_key(key))
-            .map(|(key, value)| format!("{key}={value}"))
-            .collect();
-    }
-    query
-        .iter()
-        .filter(|(key, _)| *key == parameter.name)
-        .map(|(_, value)| value.clone())
-        .collect()
-}
-
 fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .get_all(axum::http::header::COOKIE)
@@ -1100,59 +1039,30 @@ fn authorization_scheme(headers: &HeaderMap) -> Option<&str> {
         .next()
 }
 
-pub(crate) fn is_json(essence: &str) -> bool {
-    let essence = essence.to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
-}
-
-/// The documented media type a `Content-Type` matches: exactly, or by `type/*` or `*/*`.
+/// The documented media type (or range) a `Content-Type` matches: exactly, else the most
+/// specific range.
 pub(crate) fn matching_media(content: &[Media], given: &str) -> Option<usize> {
-    let given = crate::essence(given).to_ascii_lowercase();
-    let exact = content
-        .iter()
-        .position(|media| crate::essence(&media.media_type).eq_ignore_ascii_case(&given));
-    exact.or_else(|| {
-        content.iter().position(|media| {
-            let documented = crate::essence(&media.media_type).to_ascii_lowercase();
-            documented == "*/*"
-                || documented
-                    .strip_suffix("/*")
-                    .is_some_and(|kind| given.split('/').next() == Some(kind))
-        })
-    })
+    contract_wire::media::best_match(content.iter().map(|media| media.media_type.as_str()), given)
 }
 
 /// The response entry for a status: exact, then its range (`4XX`), then `default`.
 pub(crate) fn documented_response(operation: &Operation, status: u16) -> Option<usize> {
-    let exact = status.to_string();
-    let range = format!("{}XX", status / 100);
-    let find = |wanted: &str| {
-        operation
-            .responses
-            .iter()
-            .position(|response| response.status.eq_ignore_ascii_case(wanted))
-    };
-    find(&exact)
-        .or_else(|| find(&range))
-        .or_else(|| find("default"))
+    operation
+        .responses
+        .iter()
+        .enumerate()
+        .filter(|(_, response)| response.status.covers(status))
+        .min_by_key(|(position, response)| (response.status.precedence(), *position))
+        .map(|(position, _)| position)
 }
 
-fn literal_length(template: &str) -> usize {
-    let mut inside = false;
-    template
-        .chars()
-        .filter(|c| {
-            match c {
-                '{' => inside = true,
-                '}' => {
-                    inside = false;
-                    return false;
-                }
-                _ => {}
-            }
-            !inside
-        })
-        .count()
+fn api_key_location(location: contract_wire::contract::ApiKeyLocation) -> &'static str {
+    use contract_wire::contract::ApiKeyLocation;
+    match location {
+        ApiKeyLocation::Query => "query",
+        ApiKeyLocation::Header => "header",
+        ApiKeyLocation::Cookie => "cookie",
+    }
 }
 
 /// Violations of one message, deduplicated and in a stable order.

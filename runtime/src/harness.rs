@@ -19,31 +19,15 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 use base64::Engine as _;
 use http_body_util::BodyExt;
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::contract::{Contract, Operation, Parameter, RequestView, ResponseView, Violation};
+use crate::contract::{
+    Contract, Location, Operation, Parameter, RequestView, ResponseView, SecurityScheme, Status,
+    Violation,
+};
+use crate::params::{self, Encoded, Layout};
 use crate::values::{self, Rng};
-
-/// Characters escaped in a path segment value (RFC 3986 `pchar` allows the rest).
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'|')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'[')
-    .add(b']');
 
 /// Secrets by security scheme name, as the spec names them. An API key or token is given as
 /// is; HTTP basic as `user:password`.
@@ -279,7 +263,7 @@ impl Kit {
                     operation
                         .responses
                         .iter()
-                        .any(|response| response.status == code.to_string())
+                        .any(|response| response.status == Status::Code(*code))
                 })
                 .collect();
             if let Some(received) = self.send(target, &plan, report).await {
@@ -371,7 +355,7 @@ impl Kit {
         let media = operation.request_body.as_ref().and_then(|body| {
             body.content
                 .iter()
-                .find(|media| crate::contract::is_json(crate::essence(&media.media_type)))
+                .find(|media| contract_wire::media::is_json(&media.media_type))
                 .or_else(|| body.content.first())
         });
         let body_examples = media.map_or(0, |media| media.examples.len());
@@ -434,7 +418,7 @@ impl Kit {
             if let Some(media) = body
                 .content
                 .iter()
-                .find(|media| crate::contract::is_json(crate::essence(&media.media_type)))
+                .find(|media| contract_wire::media::is_json(&media.media_type))
             {
                 let mut malformed = base.variant("malformed JSON body");
                 malformed.body = Some((media.media_type.clone(), b"{\"unterminated".to_vec()));
@@ -471,7 +455,7 @@ impl Kit {
         }
         for parameter in operation.parameters.iter().filter(|p| p.required) {
             // A missing path segment is another route, not a missing parameter.
-            if parameter.location == "path" {
+            if parameter.location == Location::Path {
                 continue;
             }
             let mut plan = base.variant(&format!(
@@ -551,23 +535,29 @@ enum Place {
     Cookie(String),
 }
 
-fn placement(scheme: &Value, secret: &str) -> (Place, String) {
-    let name = scheme["name"].as_str().unwrap_or_default().to_string();
-    match (scheme["type"].as_str(), scheme["in"].as_str()) {
-        (Some("apiKey"), Some("query")) => (Place::Query(name), secret.to_string()),
-        (Some("apiKey"), Some("cookie")) => (Place::Cookie(name), secret.to_string()),
-        (Some("apiKey"), _) => (Place::Header(name), secret.to_string()),
-        (Some("http"), _) => {
-            let value = match scheme["scheme"].as_str().unwrap_or("bearer") {
-                "basic" => format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(secret)
-                ),
-                "bearer" => format!("Bearer {secret}"),
-                other => format!("{other} {secret}"),
+fn placement(scheme: &SecurityScheme, secret: &str) -> (Place, String) {
+    use contract_wire::contract::ApiKeyLocation;
+    match scheme {
+        SecurityScheme::ApiKey { location, name } => {
+            let place = match location {
+                ApiKeyLocation::Query => Place::Query(name.clone()),
+                ApiKeyLocation::Cookie => Place::Cookie(name.clone()),
+                ApiKeyLocation::Header => Place::Header(name.clone()),
             };
-            (Place::Header("authorization".into()), value)
+            (place, secret.to_string())
         }
+        SecurityScheme::Http { scheme } if scheme == "basic" => (
+            Place::Header("authorization".into()),
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(secret)
+            ),
+        ),
+        SecurityScheme::Http { scheme } if scheme != "bearer" => (
+            Place::Header("authorization".into()),
+            format!("{scheme} {secret}"),
+        ),
+        // Bearer tokens, and OAuth 2 and OpenID Connect access tokens.
         _ => (
             Place::Header("authorization".into()),
             format!("Bearer {secret}"),
@@ -581,8 +571,10 @@ struct Plan {
     operation: String,
     label: String,
     method: String,
-    /// The path template, filled in as parameters are set.
-    path: String,
+    /// The path template, and the text of each path parameter set so far.
+    template: contract_wire::PathTemplate,
+    path_values: Vec<(String, String)>,
+    /// Percent-encoded pairs.
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     cookies: Vec<(String, String)>,
@@ -617,7 +609,8 @@ impl Plan {
             operation: operation.id.clone(),
             label,
             method: operation.method.clone(),
-            path: operation.path.clone(),
+            template: operation.path.clone(),
+            path_values: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
@@ -634,54 +627,72 @@ impl Plan {
     }
 
     fn same_request(&self, other: &Plan) -> bool {
-        self.path == other.path
+        self.path() == other.path()
             && self.query == other.query
             && self.headers == other.headers
             && self.cookies == other.cookies
             && self.body == other.body
     }
 
-    fn set_parameter(&mut self, parameter: &Parameter, value: &Value) {
-        if let Some(media) = &parameter.media_type
-            && crate::contract::is_json(crate::essence(media))
-        {
-            self.place(parameter, vec![(parameter.name.clone(), value.to_string())]);
-            return;
-        }
-        let pairs = encode_parameter(parameter, value);
-        self.place(parameter, pairs);
+    /// The request path: the template with every path parameter set so far in place (one
+    /// not set stays as `{name}`).
+    fn path(&self) -> String {
+        self.template
+            .segments()
+            .iter()
+            .map(|segment| match segment {
+                contract_wire::PathSegment::Literal(text) => text.clone(),
+                contract_wire::PathSegment::Param(name) => self
+                    .path_values
+                    .iter()
+                    .find(|(set, _)| set == name)
+                    .map_or_else(|| format!("{{{name}}}"), |(_, text)| text.clone()),
+            })
+            .collect()
     }
 
-    fn place(&mut self, parameter: &Parameter, pairs: Vec<(String, String)>) {
-        match parameter.location.as_str() {
-            "path" => {
-                let text = pairs
-                    .into_iter()
-                    .map(|(_, value)| value)
-                    .collect::<String>();
-                let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
-                self.path = self
-                    .path
-                    .replace(&format!("{{{}}}", parameter.name), &encoded);
+    /// Puts a value on the wire as the parameter's layout (or media type) says, with the
+    /// codec the generated clients use.
+    fn set_parameter(&mut self, parameter: &Parameter, value: &Value) {
+        let encoded = match &parameter.media_type {
+            Some(media) if contract_wire::media::is_json(media) => {
+                params::encode_text(&parameter.name, parameter.location, &value.to_string())
             }
-            "query" => self.query.extend(pairs),
-            "header" => self.headers.extend(pairs),
-            _ => self.cookies.extend(pairs),
+            _ => params::encode(
+                &parameter.name,
+                Layout::new(parameter.location, parameter.style, parameter.explode),
+                value,
+            ),
+        };
+        match encoded {
+            Encoded::Path(text) => {
+                self.path_values.retain(|(name, _)| *name != parameter.name);
+                self.path_values.push((parameter.name.clone(), text));
+            }
+            Encoded::Query(pairs) => self.query.extend(pairs),
+            Encoded::Header(text) => self.headers.push((parameter.name.clone(), text)),
+            Encoded::Cookie(text) => self.cookies.push((parameter.name.clone(), text)),
         }
     }
 
     fn remove_parameter(&mut self, parameter: &Parameter) {
         let name = &parameter.name;
+        let decoded = |key: &str| {
+            percent_encoding::percent_decode_str(key)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
         let deep = format!("{name}[");
-        match parameter.location.as_str() {
-            "query" => self
-                .query
-                .retain(|(key, _)| key != name && !key.starts_with(&deep)),
-            "header" => self
+        match parameter.location {
+            Location::Query => self.query.retain(|(key, _)| {
+                let key = decoded(key);
+                key != *name && !key.starts_with(&deep)
+            }),
+            Location::Header => self
                 .headers
                 .retain(|(key, _)| !key.eq_ignore_ascii_case(name)),
-            "cookie" => self.cookies.retain(|(key, _)| key != name),
-            _ => {}
+            Location::Cookie => self.cookies.retain(|(key, _)| key != name),
+            Location::Path => {}
         }
     }
 
@@ -699,7 +710,14 @@ impl Plan {
                         headers.insert(name, value);
                     }
                 }
-                Place::Query(name) => query.push((name.clone(), value.clone())),
+                Place::Query(name) => {
+                    let layout = Layout::new(Location::Query, contract_wire::Style::Form, true);
+                    if let Encoded::Query(pairs) =
+                        params::encode(name, layout, &Value::String(value.clone()))
+                    {
+                        query.extend(pairs);
+                    }
+                }
                 Place::Cookie(name) => cookies.push((name.clone(), value.clone())),
             }
         }
@@ -728,16 +746,10 @@ impl Plan {
             }
             body = bytes.clone();
         }
-        let query = if query.is_empty() {
-            String::new()
-        } else {
-            form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(&query)
-                .finish()
-        };
+        let query = params::query_string(&query);
         Parts {
             method: self.method.clone(),
-            path: self.path.clone(),
+            path: self.path(),
             query,
             headers,
             body,
@@ -762,54 +774,6 @@ impl Plan {
     }
 }
 
-/// A parameter value as query/header/path text, by its style.
-fn encode_parameter(parameter: &Parameter, value: &Value) -> Vec<(String, String)> {
-    let name = parameter.name.clone();
-    let delimiter = match parameter.style.as_str() {
-        "spaceDelimited" => " ",
-        "pipeDelimited" => "|",
-        _ => ",",
-    };
-    match value {
-        Value::Array(items) => {
-            let texts: Vec<String> = items.iter().map(scalar_text).collect();
-            if parameter.explode && parameter.location == "query" {
-                texts.into_iter().map(|text| (name.clone(), text)).collect()
-            } else {
-                vec![(name, prefix(parameter) + &texts.join(delimiter))]
-            }
-        }
-        Value::Object(map) => {
-            if parameter.style == "deepObject" {
-                map.iter()
-                    .map(|(key, value)| (format!("{name}[{key}]"), scalar_text(value)))
-                    .collect()
-            } else if parameter.explode && parameter.location == "query" {
-                map.iter()
-                    .map(|(key, value)| (key.clone(), scalar_text(value)))
-                    .collect()
-            } else {
-                let joined = map
-                    .iter()
-                    .flat_map(|(key, value)| [key.clone(), scalar_text(value)])
-                    .collect::<Vec<_>>()
-                    .join(",");
-                vec![(name, prefix(parameter) + &joined)]
-            }
-        }
-        scalar => vec![(name, prefix(parameter) + &scalar_text(scalar))],
-    }
-}
-
-/// Label and matrix path styles put a marker before the value.
-fn prefix(parameter: &Parameter) -> String {
-    match parameter.style.as_str() {
-        "label" => ".".into(),
-        "matrix" => format!(";{}=", parameter.name),
-        _ => String::new(),
-    }
-}
-
 fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
@@ -819,26 +783,24 @@ fn scalar_text(value: &Value) -> String {
 }
 
 fn encode_body(media_type: &str, value: &Value) -> Vec<u8> {
-    let essence = crate::essence(media_type).to_ascii_lowercase();
-    if essence == "application/x-www-form-urlencoded" {
-        let pairs: Vec<(String, String)> = match value {
-            Value::Object(map) => map
-                .iter()
-                .map(|(key, value)| (key.clone(), scalar_text(value)))
-                .collect(),
-            _ => Vec::new(),
-        };
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&pairs)
-            .finish()
-            .into_bytes()
-    } else if essence.starts_with("text/") {
-        scalar_text(value).into_bytes()
-    } else if crate::contract::is_json(&essence) {
-        value.to_string().into_bytes()
-    } else {
-        // Binary: any bytes will do.
-        scalar_text(value).into_bytes()
+    use contract_wire::media::Kind;
+    match contract_wire::media::kind(media_type) {
+        Kind::Form => {
+            let pairs: Vec<(String, String)> = match value {
+                Value::Object(map) => map
+                    .iter()
+                    .map(|(key, value)| (key.clone(), scalar_text(value)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&pairs)
+                .finish()
+                .into_bytes()
+        }
+        Kind::Json => value.to_string().into_bytes(),
+        // Text, and bytes of any other kind: any will do.
+        Kind::Text | Kind::Multipart | Kind::Binary => scalar_text(value).into_bytes(),
     }
 }
 

@@ -28,10 +28,4 @@ pub mod validate;
 #[cfg(feature = "validate")]
 mod values;
 
-pub use params::Style;
-
-/// The essence of a media type: `type/subtype` without parameters (`application/json` for
-/// `application/json;charset=utf-8`), as written; compare it case-insensitively.
-pub fn essence(media_type: &str) -> &str {
-    media_type.split(';').next().unwrap_or_default().trim()
-}
+pub use params::{Location, Style};

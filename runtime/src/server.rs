@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::params::{Raw, Style};
+use contract_wire::PathTemplate;
+
+use crate::params::{Encoded, Layout, Location, Raw, Style};
+pub use crate::params::{Query, Select};
 
 /// Settings every generated router takes.
 #[derive(Debug, Clone, Copy)]
@@ -114,104 +117,38 @@ pub async fn method_not_allowed() -> Rejection {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
-/// Path parameters by their spec names. Routes capture whole segments under positional names
-/// (`{s2}`), so that templates naming the same position differently (`/repos/{owner}` and
-/// `/repos/{template_owner}/generate`) share one route tree, and a segment such as
-/// `{base}...{head}` is split here by its literal text. `segments` pairs each capture with the
-/// spec's template for that segment.
-pub async fn captures(
-    parts: &mut axum::http::request::Parts,
-    segments: &[(&str, &str)],
-) -> Result<Vec<(String, String)>, Rejection> {
-    use axum::extract::FromRequestParts;
-    let raw = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, &())
-        .await
-        .map(|axum::extract::Path(captures)| captures)
-        .map_err(|err| {
-            Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
-                format!("path: {err}"),
-            )
-        })?;
-    let mut named = Vec::new();
-    for (capture, template) in segments {
-        let value = raw
-            .iter()
-            .find(|(key, _)| key == capture)
-            .map(|(_, value)| value.as_str())
-            .unwrap_or_default();
-        split_segment(template, value, &mut named).ok_or_else(|| {
-            Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
-                format!("a path segment does not match `{template}`"),
-            )
-        })?;
-    }
-    Ok(named)
+/// The path parameters of a request, by their spec names, as `template` (the operation's
+/// path in the spec) matches the request path (still percent-encoded: the codec splits a
+/// style's separators before it decodes). Routes capture whole segments under positional
+/// names (`{s2}`), so that templates naming one position differently (`/repos/{owner}` and
+/// `/repos/{template_owner}/generate`) share one route tree; the template tells them apart,
+/// and splits a segment such as `{base}...{head}` by its literal text.
+pub fn path_values(path: &str, template: &str) -> Result<Vec<(String, String)>, Rejection> {
+    let template = PathTemplate::parse(template).map_err(|err| {
+        Rejection::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "invalid_route",
+            err.to_string(),
+        )
+    })?;
+    template.match_path(path).ok_or_else(|| {
+        Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            format!("the path does not match `{template}`"),
+        )
+    })
 }
 
-/// Whether a request path (relative to the router) fits a spec path template, segment by
-/// segment, literal text included.
+/// Whether a request path (relative to the router) fits a spec path template, literal text
+/// included.
 pub fn path_matches(path: &str, template: &str) -> bool {
-    path_params(path, template).is_some()
+    PathTemplate::parse(template).is_ok_and(|template| template.match_path(path).is_some())
 }
 
-/// The path parameters of a request path (relative to the router, percent-encoded) under a
-/// spec path template, decoded; `None` when the path does not fit the template.
-pub fn path_params(path: &str, template: &str) -> Option<Vec<(String, String)>> {
-    let mut path_segments = path.split('/');
-    let mut template_segments = template.split('/');
-    let mut params = Vec::new();
-    loop {
-        match (path_segments.next(), template_segments.next()) {
-            (None, None) => return Some(params),
-            (Some(value), Some(segment)) => {
-                split_segment(segment, &percent_decode(value), &mut params)?;
-            }
-            _ => return None,
-        }
-    }
-}
-
-fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8_lossy()
-        .into_owned()
-}
-
-/// Matches one path segment against its template (`{base}...{head}`), pushing each
-/// parameter's value; `None` when the literal parts are not there.
-fn split_segment(template: &str, value: &str, out: &mut Vec<(String, String)>) -> Option<()> {
-    let mut rest_template = template;
-    let mut rest_value = value;
-    while !rest_template.is_empty() {
-        match rest_template.find('{') {
-            Some(0) => {
-                let close = rest_template.find('}')?;
-                let name = &rest_template[1..close];
-                rest_template = &rest_template[close + 1..];
-                // The value runs to the next literal (or to the end).
-                let literal_end = rest_template.find('{').unwrap_or(rest_template.len());
-                let literal = &rest_template[..literal_end];
-                let end = if literal.is_empty() {
-                    rest_value.len()
-                } else {
-                    rest_value.find(literal)?
-                };
-                out.push((name.to_string(), rest_value[..end].to_string()));
-                rest_value = &rest_value[end..];
-            }
-            found => {
-                let end = found.unwrap_or(rest_template.len());
-                let literal = &rest_template[..end];
-                rest_value = rest_value.strip_prefix(literal)?;
-                rest_template = &rest_template[end..];
-            }
-        }
-    }
-    rest_value.is_empty().then_some(())
+/// A request's query, split into pairs but not yet decoded (see [`Query`]).
+pub fn query_string(query: Option<&str>) -> Query {
+    Query::parse(query)
 }
 
 /// Query pairs, percent-decoded.
@@ -231,20 +168,46 @@ fn param_rejection(location: &str, name: &str, message: &str) -> Rejection {
 
 fn parse_raw<T: DeserializeOwned>(
     raw: &Raw,
-    location: &str,
-    name: &str,
+    location: Location,
     required: bool,
 ) -> Result<Option<T>, Rejection> {
-    if raw.is_empty() {
+    let name = raw.name();
+    if raw.is_absent() {
         return if required {
-            Err(param_rejection(location, name, "is required"))
+            Err(param_rejection(location.as_str(), name, "is required"))
         } else {
             Ok(None)
         };
     }
-    raw.parse()
-        .map(Some)
-        .map_err(|message: String| param_rejection(location, name, &without_values(&message)))
+    raw.parse().map(Some).map_err(|message: String| {
+        param_rejection(location.as_str(), name, &without_values(&message))
+    })
+}
+
+/// A parameter given as `content` with a JSON media type: its text is JSON.
+fn parse_json<T: DeserializeOwned>(
+    raw: &Raw,
+    location: Location,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
+    let name = raw.name();
+    if raw.is_absent() {
+        return if required {
+            Err(param_rejection(location.as_str(), name, "is required"))
+        } else {
+            Ok(None)
+        };
+    }
+    let text = raw
+        .scalar()
+        .map_err(|message| param_rejection(location.as_str(), name, &message))?;
+    serde_json::from_str(&text).map(Some).map_err(|err| {
+        param_rejection(
+            location.as_str(),
+            name,
+            &without_values(&format!("is not the JSON documented: {err}")),
+        )
+    })
 }
 
 /// A required parameter: present and well-formed, or a 400.
@@ -257,58 +220,74 @@ pub fn required<T>(
 }
 
 pub fn query<T: DeserializeOwned>(
-    pairs: &[(String, String)],
+    query: &Query,
     name: &str,
     style: Style,
     explode: bool,
     required: bool,
 ) -> Result<Option<T>, Rejection> {
+    let layout = Layout::new(Location::Query, style, explode);
     parse_raw(
-        &Raw::from_query(pairs, name, style, explode),
-        "query",
-        name,
+        &Raw::from_query(name, layout, query),
+        Location::Query,
         required,
     )
 }
 
-/// A path parameter from axum's captures (already percent-decoded).
+/// An object query parameter of an exploded form (OpenAPI's default for objects): its
+/// properties are the query's own pairs, picked by `select`.
+pub fn query_object<T: DeserializeOwned>(
+    query: &Query,
+    name: &str,
+    select: Select<'_>,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
+    parse_raw(
+        &Raw::from_query_object(name, query, select),
+        Location::Query,
+        required,
+    )
+}
+
+/// A path parameter, from [`path_values`].
 pub fn path<T: DeserializeOwned>(
-    captures: &[(String, String)],
+    values: &[(String, String)],
     name: &str,
     style: Style,
+    explode: bool,
 ) -> Result<Option<T>, Rejection> {
-    let raw = captures
+    let text = values
         .iter()
         .find(|(key, _)| key == name)
-        .map(|(_, value)| {
-            let value = match style {
-                Style::Label => value.strip_prefix('.').unwrap_or(value),
-                Style::Matrix => value
-                    .strip_prefix(';')
-                    .and_then(|rest| rest.strip_prefix(name))
-                    .and_then(|rest| rest.strip_prefix('='))
-                    .unwrap_or(value),
-                _ => value,
-            };
-            Raw::single(value, style)
-        })
-        .unwrap_or_default();
-    parse_raw(&raw, "path", name, true)
+        .map(|(_, value)| value.as_str());
+    let layout = Layout::new(Location::Path, style, explode);
+    parse_raw(&Raw::from_path(name, layout, text), Location::Path, true)
+}
+
+fn header_raw(headers: &HeaderMap, name: &str, explode: bool) -> Result<Raw, Rejection> {
+    let mut values = Vec::new();
+    for value in headers.get_all(name) {
+        values.push(
+            value
+                .to_str()
+                .map_err(|_| param_rejection("header", name, "is not visible ASCII"))?,
+        );
+    }
+    let layout = Layout::new(Location::Header, Style::Simple, explode);
+    Ok(Raw::from_header(name, layout, &values))
 }
 
 pub fn header<T: DeserializeOwned>(
     headers: &HeaderMap,
     name: &str,
+    explode: bool,
     required: bool,
 ) -> Result<Option<T>, Rejection> {
-    let raw = match headers.get(name) {
-        Some(value) => match value.to_str() {
-            Ok(text) => Raw::single(text, Style::Simple),
-            Err(_) => return Err(param_rejection("header", name, "is not visible ASCII")),
-        },
-        None => Raw::default(),
-    };
-    parse_raw(&raw, "header", name, required)
+    parse_raw(
+        &header_raw(headers, name, explode)?,
+        Location::Header,
+        required,
+    )
 }
 
 fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -325,12 +304,66 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub fn cookie<T: DeserializeOwned>(
     headers: &HeaderMap,
     name: &str,
+    explode: bool,
     required: bool,
 ) -> Result<Option<T>, Rejection> {
-    let raw = cookie_value(headers, name)
-        .map(|value| Raw::single(value, Style::Form))
-        .unwrap_or_default();
-    parse_raw(&raw, "cookie", name, required)
+    let layout = Layout::new(Location::Cookie, Style::Form, explode);
+    let raw = Raw::from_cookie(name, layout, cookie_value(headers, name));
+    parse_raw(&raw, Location::Cookie, required)
+}
+
+/// A parameter given as `content` with a JSON media type, in the query.
+pub fn query_json<T: DeserializeOwned>(
+    query: &Query,
+    name: &str,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
+    let layout = Layout::new(Location::Query, Style::Form, true);
+    parse_json(
+        &Raw::from_query(name, layout, query),
+        Location::Query,
+        required,
+    )
+}
+
+/// A parameter given as `content` with a JSON media type, in the path.
+pub fn path_json<T: DeserializeOwned>(
+    values: &[(String, String)],
+    name: &str,
+) -> Result<Option<T>, Rejection> {
+    let text = values
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str());
+    let layout = Layout::new(Location::Path, Style::Simple, false);
+    parse_json(&Raw::from_path(name, layout, text), Location::Path, true)
+}
+
+/// A parameter given as `content` with a JSON media type, in a header.
+pub fn header_json<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    name: &str,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
+    parse_json(
+        &header_raw(headers, name, false)?,
+        Location::Header,
+        required,
+    )
+}
+
+/// A parameter given as `content` with a JSON media type, in a cookie.
+pub fn cookie_json<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    name: &str,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
+    let layout = Layout::new(Location::Cookie, Style::Form, false);
+    parse_json(
+        &Raw::from_cookie(name, layout, cookie_value(headers, name)),
+        Location::Cookie,
+        required,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,34 +452,15 @@ pub fn basic(headers: &HeaderMap) -> Result<(String, String), Rejection> {
 // ---------------------------------------------------------------------------------------------
 // Bodies
 
-use crate::essence as essence_of;
-
-/// Whether a request's media type matches a documented one (ranges such as `text/*` included),
-/// compared without allocating: this runs on every request.
-fn media_matches(documented: &str, given: &str) -> bool {
-    let documented = essence_of(documented);
-    documented.eq_ignore_ascii_case(given)
-        || documented == "*/*"
-        || documented.strip_suffix("/*").is_some_and(|prefix| {
-            given
-                .split('/')
-                .next()
-                .is_some_and(|given_type| given_type.eq_ignore_ascii_case(prefix))
-        })
-}
-
-/// Which of the documented request media types the request's `Content-Type` is: the index
-/// into `accepted`, or 415.
+/// Which of the documented request media types (or ranges, `text/*`) the request's
+/// `Content-Type` is: the index into `accepted` (an exact type first, else the most specific
+/// range), or 415.
 pub fn content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rejection> {
     let given = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(essence_of);
-    let position = given.and_then(|given| {
-        accepted
-            .iter()
-            .position(|candidate| media_matches(candidate, given))
-    });
+        .and_then(|value| value.to_str().ok());
+    let position =
+        given.and_then(|given| contract_wire::media::best_match(accepted.iter().copied(), given));
     position.ok_or_else(|| {
         Rejection::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -455,7 +469,8 @@ pub fn content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rej
                 "Content-Type {} is not accepted here; send one of: {}",
                 given.map_or("(none)".to_string(), |given| format!(
                     "`{}`",
-                    given.to_ascii_lowercase()
+                    contract_wire::media::essence(given)
+                        .unwrap_or_else(|| given.to_ascii_lowercase())
                 )),
                 accepted.join(", ")
             ),
@@ -763,7 +778,9 @@ pub fn empty_response(status: StatusCode) -> Response {
 /// Adds a declared response header (simple style); a value that is not a valid header is
 /// dropped rather than sent malformed.
 pub fn set_header(response: &mut Response, name: &str, value: &impl Serialize) {
-    if let Ok(text) = crate::params::encode_simple(value)
+    let layout = Layout::new(Location::Header, Style::Simple, false);
+    if let Ok(value) = crate::params::to_value(value)
+        && let Encoded::Header(text) = crate::params::encode(name, layout, &value)
         && let Ok(value) = HeaderValue::from_str(&text)
         && let Ok(name) = HeaderName::from_bytes(name.as_bytes())
     {
@@ -778,23 +795,8 @@ pub fn status(code: u16) -> StatusCode {
 
 #[cfg(test)]
 mod tests {
-    use super::split_segment;
-
     #[test]
-    fn segments_split_on_their_literals() {
-        let mut out = Vec::new();
-        split_segment("{base}...{head}", "main...feature/x", &mut out).unwrap();
-        assert_eq!(
-            out,
-            vec![
-                ("base".into(), "main".into()),
-                ("head".into(), "feature/x".into())
-            ]
-        );
-        let mut out = Vec::new();
-        split_segment("{name}.json", "report.json", &mut out).unwrap();
-        assert_eq!(out, vec![("name".into(), "report".into())]);
-        assert!(split_segment("{name}.json", "report.xml", &mut Vec::new()).is_none());
+    fn paths_match_their_templates() {
         assert!(super::path_matches(
             "/compare/main...dev",
             "/compare/{base}...{head}"
@@ -804,8 +806,10 @@ mod tests {
             "/compare/{base}...{head}"
         ));
         assert!(super::path_matches("/compare/main", "/compare/{basehead}"));
-        let mut out = Vec::new();
-        split_segment("{id}", "a b", &mut out).unwrap();
-        assert_eq!(out, vec![("id".into(), "a b".into())]);
+        assert_eq!(
+            super::path_values("/reports/a%20b.json", "/reports/{name}.json").unwrap(),
+            vec![("name".to_string(), "a%20b".to_string())]
+        );
+        assert!(super::path_values("/reports/a.xml", "/reports/{name}.json").is_err());
     }
 }

@@ -35,7 +35,7 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use serde_json::Value;
 
-use crate::contract::{Contract, RequestView, ResponseView, Violation};
+use crate::contract::{Contract, RequestView, ResponseView, Status, Violation};
 
 /// What the layer does with a request that breaks the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -381,7 +381,8 @@ fn is_event_stream(headers: &axum::http::HeaderMap) -> bool {
     headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| crate::essence(value).eq_ignore_ascii_case("text/event-stream"))
+        .and_then(contract_wire::media::essence)
+        .is_some_and(|essence| essence == "text/event-stream")
 }
 
 /// A refusal before it is shaped: the layer's own, or one the router gave.
@@ -509,24 +510,24 @@ fn documented_refusal(layer: &ValidationLayer, index: usize, refusal: Refusal) -
     let Some(operation) = contract.operations().get(index) else {
         return refusal.plain();
     };
-    let position_of = |status: &str| {
+    let position_of = |status: Status| {
         operation
             .responses
             .iter()
-            .position(|response| response.status.eq_ignore_ascii_case(status))
+            .position(|response| response.status == status)
     };
     let own = refusal.status.as_u16();
     let chosen = refusal
         .fitting_statuses()
         .into_iter()
-        .find_map(|code| position_of(&code.to_string()).map(|position| (position, code)))
-        .or_else(|| position_of(&format!("{}XX", own / 100)).map(|position| (position, own)))
-        .or_else(|| position_of("default").map(|position| (position, own)));
+        .find_map(|code| position_of(Status::Code(code)).map(|position| (position, code)))
+        .or_else(|| position_of(Status::Range(own / 100)).map(|position| (position, own)))
+        .or_else(|| position_of(Status::Default).map(|position| (position, own)));
     let Some((position, code)) = chosen else {
-        let documented: Vec<&str> = operation
+        let documented: Vec<String> = operation
             .responses
             .iter()
-            .map(|response| response.status.as_str())
+            .map(|response| response.status.to_string())
             .collect();
         layer.report(&Violation {
             operation: operation.id.clone(),
@@ -553,12 +554,12 @@ fn documented_refusal(layer: &ValidationLayer, index: usize, refusal: Refusal) -
         return refusal.respond(status, "application/json", String::new());
     }
     for (media, spec) in content.iter().enumerate() {
-        let essence = crate::essence(&spec.media_type).to_ascii_lowercase();
-        if essence.starts_with("text/") {
-            return refusal.respond(status, &spec.media_type, refusal.message.clone());
-        }
-        if !crate::contract::is_json(&essence) {
-            continue;
+        match contract_wire::media::kind(&spec.media_type) {
+            contract_wire::media::Kind::Text => {
+                return refusal.respond(status, &spec.media_type, refusal.message.clone());
+            }
+            contract_wire::media::Kind::Json => {}
+            _ => continue,
         }
         let built = error_body(&spec.schema, contract, &refusal, code);
         let generated = crate::values::sample(

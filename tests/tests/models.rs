@@ -205,9 +205,14 @@ fn fixture_crates_compile_without_warnings_and_behave() {
 /// `2` and `2.0` agree). `None` for a spec without examples.
 fn examples_test(fixture: &Fixture) -> Option<String> {
     let source = Source::read(&fixture.entry).unwrap();
-    let api = contractgen::lower_with(&source, &contractgen::LoadOptions { strict: fixture.strict })
-        .unwrap_or_else(|err| panic!("{err}"))
-        .api;
+    let api = contractgen::lower_with(
+        &source,
+        &contractgen::LoadOptions {
+            strict: fixture.strict,
+        },
+    )
+    .unwrap_or_else(|err| panic!("{err}"))
+    .api;
     if api.examples.is_empty() {
         return None;
     }

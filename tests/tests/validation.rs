@@ -251,7 +251,7 @@ components:
 fn translation_contract() -> Contract {
     let api =
         contractgen::lower(&contractgen::Source::new("translation.yaml", TRANSLATION)).unwrap();
-    Contract::from_json(&api.wire.to_string()).unwrap()
+    Contract::new(api.wire)
 }
 
 fn request_violations(

@@ -98,11 +98,14 @@ async fn handle_accept_invitation<T: AuthApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Result<Response, rt::Rejection> {
-    let (mut parts, _body) = request.into_parts();
-    let captures = rt::captures(&mut parts, &[("s5", "{invitationId}")]).await?;
+    let (parts, _body) = request.into_parts();
+    let path = rt::path_values(
+        parts.uri.path(),
+        "/api/v1/invitation/accept/{invitationId}",
+    )?;
     let request = crate::operations::accept_invitation::Request {
         invitation_id: rt::required(
-            rt::path(&captures, "invitationId", contract_runtime::Style::Simple),
+            rt::path(&path, "invitationId", contract_runtime::Style::Simple, false),
             "path",
             "invitationId",
         )?,
@@ -115,11 +118,14 @@ async fn handle_create_from_invitation<T: AuthApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Result<Response, rt::Rejection> {
-    let (mut parts, body) = request.into_parts();
-    let captures = rt::captures(&mut parts, &[("s5", "{invitationId}")]).await?;
+    let (parts, body) = request.into_parts();
+    let path = rt::path_values(
+        parts.uri.path(),
+        "/api/v1/invitation/create/{invitationId}",
+    )?;
     let request = crate::operations::create_from_invitation::Request {
         invitation_id: rt::required(
-            rt::path(&captures, "invitationId", contract_runtime::Style::Simple),
+            rt::path(&path, "invitationId", contract_runtime::Style::Simple, false),
             "path",
             "invitationId",
         )?,
@@ -143,7 +149,7 @@ async fn handle_forgotten_password<T: AuthApi>(
     request: Request,
 ) -> Result<Response, rt::Rejection> {
     let (parts, _body) = request.into_parts();
-    let query = rt::query_pairs(parts.uri.query());
+    let query = rt::query_string(parts.uri.query());
     let request = crate::operations::forgotten_password::Request {
         username: rt::required(
             rt::query(&query, "username", contract_runtime::Style::Form, false, true),
@@ -166,11 +172,11 @@ async fn handle_request_code<T: AuthApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Result<Response, rt::Rejection> {
-    let (mut parts, _body) = request.into_parts();
-    let captures = rt::captures(&mut parts, &[("s4", "{email}")]).await?;
+    let (parts, _body) = request.into_parts();
+    let path = rt::path_values(parts.uri.path(), "/api/v1/request-code/{email}")?;
     let request = crate::operations::request_code::Request {
         email: rt::required(
-            rt::path(&captures, "email", contract_runtime::Style::Simple),
+            rt::path(&path, "email", contract_runtime::Style::Simple, false),
             "path",
             "email",
         )?,

@@ -66,7 +66,7 @@ impl Client {
         let mut parts = rt::RequestParts::new();
         parts.literal("/changePassword");
         if let Some(key) = &self.credentials_key {
-            parts.header("x-token", &key.0)?;
+            parts.header("x-token", &key.0, false)?;
         }
         let mut builder = parts.build(&self.http, reqwest::Method::POST, &self.base_url);
         if let Some(body) = &request.body {
@@ -172,7 +172,7 @@ impl Client {
         let mut parts = rt::RequestParts::new();
         parts.literal("/regenerateAccountToken");
         if let Some(key) = &self.credentials_key {
-            parts.header("x-token", &key.0)?;
+            parts.header("x-token", &key.0, false)?;
         }
         let mut builder = parts.build(&self.http, reqwest::Method::POST, &self.base_url);
         if let Some(body) = &request.body {

@@ -308,6 +308,24 @@ impl<'a> Schema<'a> {
         self.get("not")
     }
 
+    /// A union member that only says "or null": `{type: "null"}`, `{enum: [null]}` or
+    /// `{nullable: true}`.
+    pub fn is_null_only(&self) -> bool {
+        let types_null = self
+            .types()
+            .is_some_and(|types| types.without_null().is_empty());
+        let enum_null = self
+            .enumeration()
+            .is_some_and(|values| values.iter().all(Value::is_null));
+        let nothing_else = self.properties().is_none()
+            && self.all_of().is_empty()
+            && self.one_of().is_empty()
+            && self.any_of().is_empty()
+            && self.reference().is_none();
+        nothing_else
+            && (types_null || enum_null || (self.types().is_none() && self.flag("nullable")))
+    }
+
     /// The discriminator's property and its mapping (tag to `$ref` or schema name).
     pub fn discriminator(&self) -> Option<(&'a str, Vec<(&'a str, &'a str)>)> {
         let discriminator = self.get("discriminator")?;

@@ -9,8 +9,7 @@ use crate::emit::models::ident;
 use crate::emit::operations::operation_docs;
 use crate::emit::shapes::{self, BodyShape, RequestFieldKind, ResponseVariant};
 use crate::ir::{
-    Api, Content, MediaKind, Method, Operation, ParameterLocation, PathSegment, SecuritySchemeKind,
-    StatusCode,
+    Api, Content, Location, MediaKind, Method, Operation, PathSegment, SecuritySchemeKind, Status,
 };
 
 /// The field of `Client` holding one scheme's credentials.
@@ -122,6 +121,23 @@ pub fn emit_client(
     }
 }
 
+/// A parameter given as `content` with a JSON media type: sent as its JSON text.
+fn is_json_content(parameter: &crate::ir::Parameter) -> bool {
+    parameter
+        .content_type
+        .as_deref()
+        .is_some_and(contract_wire::media::is_json)
+}
+
+fn location_tokens(location: Location) -> TokenStream {
+    match location {
+        Location::Path => quote!(contract_runtime::Location::Path),
+        Location::Query => quote!(contract_runtime::Location::Query),
+        Location::Header => quote!(contract_runtime::Location::Header),
+        Location::Cookie => quote!(contract_runtime::Location::Cookie),
+    }
+}
+
 fn method_tokens(method: &Method) -> TokenStream {
     match method {
         Method::Get => quote!(reqwest::Method::GET),
@@ -183,30 +199,19 @@ fn decode_variant(operation: &Operation, variant: &ResponseVariant) -> TokenStre
     let body = variant.body.as_ref().map(|shape| match &shape.enum_name {
         None => decode_content(&shape.variants[0].1),
         Some(enum_name) => {
-            let essences: Vec<String> = shape
-                .variants
-                .iter()
-                .map(|(_, content)| {
-                    content
-                        .media_type
-                        .split(';')
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_ascii_lowercase()
-                })
-                .collect();
+            // Matched as the server and the contract match media types: an exact type first,
+            // else the most specific documented range (`text/*`).
+            let documented = shape.variants.iter().map(|(_, content)| &content.media_type);
             let last = shape.variants.len() - 1;
             let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
                 let decode = decode_content(content);
-                let essence = &essences[index];
                 if index == last {
                     quote!(_ => crate::operations::#module::#enum_name::#variant(#decode),)
                 } else {
-                    quote!(#essence => crate::operations::#module::#enum_name::#variant(#decode),)
+                    quote!(Some(#index) => crate::operations::#module::#enum_name::#variant(#decode),)
                 }
             });
-            quote!(match received.essence().as_str() { #(#arms)* })
+            quote!(match received.media_index(&[#(#documented),*]) { #(#arms)* })
         }
     });
     let response = quote!(Response::#name);
@@ -250,19 +255,22 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     let argument =
         (!fields.is_empty()).then(|| quote!(request: &crate::operations::#module::Request));
 
-    let path = operation.path.segments.iter().map(|segment| match segment {
+    let path = operation.path.segments().iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(parts.literal(#text);),
         PathSegment::Param(wire) => {
             let field = fields.iter().find_map(|field| match field.kind {
                 RequestFieldKind::Parameter(index)
                     if operation.parameters[index].wire_name == *wire
-                        && operation.parameters[index].location == ParameterLocation::Path =>
+                        && operation.parameters[index].location == Location::Path =>
                 {
                     Some((&field.field, &operation.parameters[index]))
                 }
                 _ => None,
             });
             match field {
+                Some((field, parameter)) if is_json_content(parameter) => {
+                    quote!(parts.json(contract_runtime::Location::Path, #wire, &request.#field)?;)
+                }
                 Some((field, parameter)) => {
                     let style = shapes::style_tokens(parameter.style);
                     let explode = parameter.explode;
@@ -283,10 +291,14 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         let style = shapes::style_tokens(parameter.style);
         let explode = parameter.explode;
         let add = match parameter.location {
-            ParameterLocation::Path => return None,
-            ParameterLocation::Query => quote!(parts.query(#wire, value, #style, #explode)?;),
-            ParameterLocation::Header => quote!(parts.header(#wire, value)?;),
-            ParameterLocation::Cookie => quote!(parts.cookie(#wire, value)?;),
+            Location::Path => return None,
+            location if is_json_content(parameter) => {
+                let location = location_tokens(location);
+                quote!(parts.json(#location, #wire, value)?;)
+            }
+            Location::Query => quote!(parts.query(#wire, value, #style, #explode)?;),
+            Location::Header => quote!(parts.header(#wire, value, #explode)?;),
+            Location::Cookie => quote!(parts.cookie(#wire, value, #explode)?;),
         };
         Some(if parameter.required {
             quote!({ let value = &request.#name; #add })
@@ -307,9 +319,9 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         let field = credential_field(api, *index);
         match &api.security_schemes[*index].kind {
             SecuritySchemeKind::ApiKey { location, name } => Some(match location {
-                ParameterLocation::Query => quote!(if let Some(key) = &self.#field { parts.query(#name, &key.0, contract_runtime::Style::Form, true)?; }),
-                ParameterLocation::Cookie => quote!(if let Some(key) = &self.#field { parts.cookie(#name, &key.0)?; }),
-                _ => quote!(if let Some(key) = &self.#field { parts.header(#name, &key.0)?; }),
+                Location::Query => quote!(if let Some(key) = &self.#field { parts.query(#name, &key.0, contract_runtime::Style::Form, true)?; }),
+                Location::Cookie => quote!(if let Some(key) = &self.#field { parts.cookie(#name, &key.0, false)?; }),
+                _ => quote!(if let Some(key) = &self.#field { parts.header(#name, &key.0, false)?; }),
             }),
             _ => None,
         }
@@ -347,7 +359,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
 
     let variants = shapes::response_variants(operation);
     let exact = variants.iter().filter_map(|variant| match variant.status {
-        StatusCode::Code(code) => {
+        Status::Code(code) => {
             let build = decode_variant(operation, variant);
             let code = proc_macro2::Literal::u16_unsuffixed(code);
             Some(quote!(#code => #build,))
@@ -355,7 +367,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         _ => None,
     });
     let ranges = variants.iter().filter_map(|variant| match variant.status {
-        StatusCode::Range(leading) => {
+        Status::Range(leading) => {
             let low = proc_macro2::Literal::u16_unsuffixed(leading * 100);
             let high = proc_macro2::Literal::u16_unsuffixed(leading * 100 + 99);
             let build = decode_variant(operation, variant);
@@ -365,11 +377,11 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     });
     let default = variants
         .iter()
-        .find(|variant| variant.status == StatusCode::Default)
+        .find(|variant| variant.status == Status::Default)
         .map(|variant| decode_variant(operation, variant));
     let only_default = variants
         .iter()
-        .all(|variant| variant.status == StatusCode::Default);
+        .all(|variant| variant.status == Status::Default);
     // A `match` with one catch-all arm reads worse than its body.
     let decode = match (default, only_default) {
         (Some(build), true) => quote!(Ok(#build)),

@@ -268,7 +268,7 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
     Ok(files)
 }
 
-fn contract_json(wire: &serde_json::Value) -> Result<String, String> {
+fn contract_json(wire: &contract_wire::Contract) -> Result<String, String> {
     serde_json::to_string_pretty(wire)
         .map_err(|err| format!("the wire contract does not serialise: {err}"))
 }

@@ -8,7 +8,7 @@ use quote::quote;
 use crate::emit::docs;
 use crate::emit::models::{ModelsEmitter, ident};
 use crate::emit::shapes::{self, CredentialShape, RequestFieldKind};
-use crate::ir::{Api, Operation, SecuritySchemeKind, StatusCode};
+use crate::ir::{Api, Operation, SecuritySchemeKind, Status};
 
 /// The doc lines for an operation: summary, description, method and path.
 pub fn operation_docs(operation: &Operation) -> Vec<String> {
@@ -36,7 +36,7 @@ pub fn operation_docs(operation: &Operation) -> Vec<String> {
     lines.push(format!(
         "`{} {}` (operationId `{}`).",
         operation.method.as_str(),
-        operation.path.raw,
+        operation.path.as_str(),
         operation.id
     ));
     if operation.deprecated {
@@ -202,9 +202,9 @@ fn operation_module(
         .map(|variant| {
             let name = &variant.name;
             let status = match variant.status {
-                StatusCode::Code(code) => code.to_string(),
-                StatusCode::Range(leading) => format!("{leading}XX"),
-                StatusCode::Default => "default".into(),
+                Status::Code(code) => code.to_string(),
+                Status::Range(leading) => format!("{leading}XX"),
+                Status::Default => "default".into(),
             };
             let mut lines = Vec::new();
             lines.push(format!("`{status}`: {}", variant.description.trim()));

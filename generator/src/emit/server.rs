@@ -14,22 +14,32 @@ use crate::emit::models::ident;
 use crate::emit::operations::operation_docs;
 use crate::emit::shapes::{self, BodyShape, CredentialShape, RequestFieldKind};
 use crate::ir::{
-    Api, Content, MediaKind, Method, Operation, ParameterLocation, SecuritySchemeKind, StatusCode,
-    TypeKind, TypeRef,
+    Api, Content, Location, MediaKind, Method, Operation, SecuritySchemeKind, Status, TypeKind,
+    TypeRef,
 };
 use crate::names;
 
-/// The axum route for a spec path: each segment holding parameters becomes one capture named
-/// by its position (`/repos/{owner}` is `/repos/{s2}`), so that templates naming the same
-/// position differently share one route tree.
-pub fn route_path(path: &str) -> String {
-    path.split('/')
-        .enumerate()
-        .map(|(index, segment)| {
-            if segment.contains('{') {
-                format!("{{s{index}}}")
+/// The axum route for a spec path: each `/`-separated part holding parameters becomes one
+/// capture named by its position (`/repos/{owner}` is `/repos/{s2}`), so that templates naming
+/// the same position differently share one route tree.
+pub fn route_path(template: &crate::ir::PathTemplate) -> String {
+    template
+        .parts()
+        .into_iter()
+        .map(|(position, segments)| {
+            if segments
+                .iter()
+                .any(|segment| matches!(segment, crate::ir::PathSegment::Param(_)))
+            {
+                format!("{{s{position}}}")
             } else {
-                segment.to_string()
+                segments
+                    .iter()
+                    .map(|segment| match segment {
+                        crate::ir::PathSegment::Literal(text) => text.as_str(),
+                        crate::ir::PathSegment::Param(_) => "",
+                    })
+                    .collect()
             }
         })
         .collect::<Vec<_>>()
@@ -128,7 +138,7 @@ type Routes<'a> = BTreeMap<String, Vec<(Method, Vec<&'a Operation>)>>;
 fn routes(operations: &[Operation]) -> Routes<'_> {
     let mut routes: Routes<'_> = BTreeMap::new();
     for operation in operations {
-        let methods = routes.entry(route_path(&operation.path.raw)).or_default();
+        let methods = routes.entry(route_path(&operation.path)).or_default();
         match methods
             .iter_mut()
             .find(|(method, _)| *method == operation.method)
@@ -330,15 +340,6 @@ fn router(
     }
 }
 
-/// `(capture, segment template)` for each parameter-holding segment of a path.
-fn path_segments(path: &str) -> Vec<(String, String)> {
-    path.split('/')
-        .enumerate()
-        .filter(|(_, segment)| segment.contains('{'))
-        .map(|(index, segment)| (format!("s{index}"), segment.to_string()))
-        .collect()
-}
-
 fn handler_ident(operation: &Operation) -> proc_macro2::Ident {
     ident(&format!(
         "handle_{}",
@@ -350,18 +351,7 @@ fn handler_ident(operation: &Operation) -> proc_macro2::Ident {
 /// dispatcher tries their templates in.
 fn dispatcher_order<'a>(operations: &[&'a Operation]) -> Vec<&'a Operation> {
     let mut ordered: Vec<&Operation> = operations.to_vec();
-    let literal_len = |operation: &Operation| {
-        operation
-            .path
-            .segments
-            .iter()
-            .map(|segment| match segment {
-                crate::ir::PathSegment::Literal(text) => text.len(),
-                crate::ir::PathSegment::Param(_) => 0,
-            })
-            .sum::<usize>()
-    };
-    ordered.sort_by_key(|operation| std::cmp::Reverse(literal_len(operation)));
+    ordered.sort_by_key(|operation| std::cmp::Reverse(operation.path.literal_len()));
     ordered
 }
 
@@ -382,7 +372,7 @@ fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> TokenStream {
     };
     let name = dispatcher_ident(ordered[0]);
     let tries = rest.iter().map(|operation| {
-        let template = &operation.path.raw;
+        let template = operation.path.as_str();
         let handler = handler_ident(operation);
         quote! {
             if rt::path_matches(request.uri().path(), #template) {
@@ -395,7 +385,7 @@ fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> TokenStream {
         " Routes `{}` to the operation whose template matches.",
         ordered
             .iter()
-            .map(|operation| operation.path.raw.as_str())
+            .map(|operation| operation.path.as_str())
             .collect::<Vec<_>>()
             .join("` or `")
     );
@@ -477,11 +467,16 @@ fn custom_methods(bound: &TokenStream, methods: &[(Method, Vec<&Operation>)]) ->
 
 fn credentials_type(api: &Api, operation: &Operation) -> Option<TokenStream> {
     let module = shapes::module(operation);
-    match shapes::credentials(operation) {
-        CredentialShape::None => None,
-        CredentialShape::Single(index) => Some(shapes::scheme_type(api, index)),
-        CredentialShape::Local(_) => Some(quote!(crate::operations::#module::Credentials)),
-    }
+    let ty = match shapes::credentials(operation) {
+        CredentialShape::None => return None,
+        CredentialShape::Single(index) => shapes::scheme_type(api, index),
+        CredentialShape::Local(_) => quote!(crate::operations::#module::Credentials),
+    };
+    Some(if shapes::credentials_optional(operation) {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    })
 }
 
 fn trait_method(api: &Api, operation: &Operation) -> TokenStream {
@@ -522,8 +517,18 @@ fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
 
 fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStream> {
     let module = shapes::module(operation);
+    // Optional credentials: whatever alternative was given, else `None` (absent or unusable
+    // credentials are the anonymous case the spec allows).
+    let optional = shapes::credentials_optional(operation);
     match shapes::credentials(operation) {
         CredentialShape::None => None,
+        CredentialShape::Single(index) if optional => {
+            let extraction = scheme_extraction(api, index);
+            let ty = shapes::scheme_type(api, index);
+            Some(quote! {
+                let credentials = (|| -> Result<#ty, rt::Rejection> { Ok(#extraction) })().ok();
+            })
+        }
         CredentialShape::Single(index) => {
             let extraction = scheme_extraction(api, index);
             Some(quote!(let credentials = #extraction;))
@@ -543,8 +548,10 @@ fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStrea
             // Alternatives are tried in order; when none is satisfied the last refusal answers.
             let first = &attempts[0];
             let rest = &attempts[1..];
-            Some(quote! {
-                let credentials = #first #(.or_else(|_| #rest))*?;
+            Some(if optional {
+                quote!(let credentials = #first #(.or_else(|_| #rest))*.ok();)
+            } else {
+                quote!(let credentials = #first #(.or_else(|_| #rest))*?;)
             })
         }
     }
@@ -600,7 +607,7 @@ fn body_extraction(api: &Api, operation: &Operation, shape: &BodyShape) -> Token
         operation
             .responses
             .iter()
-            .any(|response| response.status == StatusCode::Code(code))
+            .any(|response| response.status == Status::Code(code))
     };
     let shape_status = if documents(422) && !documents(400) {
         ShapeStatus::Unprocessable
@@ -664,17 +671,15 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
     let needs_query = operation
         .parameters
         .iter()
-        .any(|p| p.location == ParameterLocation::Query);
+        .any(|p| p.location == Location::Query);
     let needs_path = operation
         .parameters
         .iter()
-        .any(|p| p.location == ParameterLocation::Path);
-    let query = needs_query.then(|| quote!(let query = rt::query_pairs(parts.uri.query());));
+        .any(|p| p.location == Location::Path);
+    let query = needs_query.then(|| quote!(let query = rt::query_string(parts.uri.query());));
     let path = needs_path.then(|| {
-        let segments = path_segments(&operation.path.raw)
-            .into_iter()
-            .map(|(capture, template)| quote!((#capture, #template)));
-        quote!(let captures = rt::captures(&mut parts, &[#(#segments),*]).await?;)
+        let template = operation.path.as_str();
+        quote!(let path = rt::path_values(parts.uri.path(), #template)?;)
     });
     let credentials = credentials_extraction(api, operation);
     let has_body = fields
@@ -689,17 +694,35 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
                 let style = shapes::style_tokens(parameter.style);
                 let explode = parameter.explode;
                 let required = parameter.required;
-                let location = shapes::location_str(parameter.location);
-                let found = match parameter.location {
-                    ParameterLocation::Query => {
-                        quote!(rt::query(&query, #wire, #style, #explode, #required))
+                let location = parameter.location.as_str();
+                let json = parameter
+                    .content_type
+                    .as_deref()
+                    .is_some_and(contract_wire::media::is_json);
+                let found = match (parameter.location, json) {
+                    (Location::Query, true) => quote!(rt::query_json(&query, #wire, #required)),
+                    (Location::Path, true) => quote!(rt::path_json(&path, #wire)),
+                    (Location::Header, true) => {
+                        quote!(rt::header_json(&parts.headers, #wire, #required))
                     }
-                    ParameterLocation::Path => quote!(rt::path(&captures, #wire, #style)),
-                    ParameterLocation::Header => {
-                        quote!(rt::header(&parts.headers, #wire, #required))
+                    (Location::Cookie, true) => {
+                        quote!(rt::cookie_json(&parts.headers, #wire, #required))
                     }
-                    ParameterLocation::Cookie => {
-                        quote!(rt::cookie(&parts.headers, #wire, #required))
+                    (Location::Query, false) => {
+                        match shapes::exploded_object(api, operation, parameter) {
+                            // No name on the wire: the object's properties are query pairs.
+                            Some(select) => {
+                                quote!(rt::query_object(&query, #wire, #select, #required))
+                            }
+                            None => quote!(rt::query(&query, #wire, #style, #explode, #required)),
+                        }
+                    }
+                    (Location::Path, false) => quote!(rt::path(&path, #wire, #style, #explode)),
+                    (Location::Header, false) => {
+                        quote!(rt::header(&parts.headers, #wire, #explode, #required))
+                    }
+                    (Location::Cookie, false) => {
+                        quote!(rt::cookie(&parts.headers, #wire, #explode, #required))
                     }
                 };
                 if required {
@@ -719,11 +742,7 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
     });
     let call_credentials = credentials.as_ref().map(|_| quote!(credentials,));
     let call_request = (!fields.is_empty()).then(|| quote!(request));
-    let parts_binding = if needs_path {
-        quote!(mut parts)
-    } else {
-        quote!(parts)
-    };
+    let parts_binding = quote!(parts);
     let body_binding = if has_body {
         quote!(body)
     } else {
@@ -741,7 +760,7 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
     let doc = format!(
         " `{} {}`: decodes and checks the inputs, then calls [`{}::{}`].",
         operation.method.as_str(),
-        operation.path.raw,
+        operation.path.as_str(),
         trait_ident,
         operation.rust_name.trim_start_matches("r#")
     );
@@ -761,18 +780,28 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
     }
 }
 
-fn status_expr(status: StatusCode) -> TokenStream {
+fn status_expr(status: Status) -> TokenStream {
     match status {
-        StatusCode::Code(code) => {
+        Status::Code(code) => {
             let code = proc_macro2::Literal::u16_unsuffixed(code);
             quote!(rt::status(#code))
         }
-        StatusCode::Range(_) | StatusCode::Default => quote!(rt::status(status)),
+        Status::Range(_) | Status::Default => quote!(rt::status(status)),
+    }
+}
+
+/// The media type a response is sent with: the documented one, or for a documented range a
+/// type within it (`text/*` is sent as `text/plain`, `*/*` as `application/octet-stream`).
+fn sent_media_type(documented: &str) -> String {
+    match contract_wire::media::essence(documented).as_deref() {
+        Some("text/*") => "text/plain; charset=utf-8".to_string(),
+        Some("*/*" | "application/*") => "application/octet-stream".to_string(),
+        _ => documented.to_string(),
     }
 }
 
 fn encode_content(content: &Content, status: &TokenStream, value: TokenStream) -> TokenStream {
-    let media_type = &content.media_type;
+    let media_type = sent_media_type(&content.media_type);
     match content.kind {
         MediaKind::Json => quote!(rt::json_response(#status, #media_type, &#value)),
         MediaKind::Form => quote!(rt::form_response(#status, #media_type, &#value)),

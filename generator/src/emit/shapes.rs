@@ -7,8 +7,7 @@ use quote::quote;
 
 use crate::emit::models::{ModelsEmitter, ident};
 use crate::ir::{
-    Api, Content, MediaKind, Operation, ParameterLocation, ParameterStyle, SecuritySchemeKind,
-    StatusCode, TypeRef,
+    Api, Content, Location, MediaKind, Operation, SecuritySchemeKind, Status, Style, TypeRef,
 };
 use crate::names::{self, Scope};
 
@@ -59,7 +58,7 @@ impl BodyShape {
                                 // do not name the variant.
                                 ident(
                                     &scope.claim(names::variant_name(
-                                        &crate::media::essence(&content.media_type)
+                                        &contract_wire::media::essence(&content.media_type)
                                             .unwrap_or_else(|| content.media_type.clone()),
                                     )),
                                 ),
@@ -108,7 +107,7 @@ pub struct HeaderField {
 /// One documented status of an operation.
 pub struct ResponseVariant {
     pub name: Ident,
-    pub status: StatusCode,
+    pub status: Status,
     pub description: String,
     pub body: Option<BodyShape>,
     pub headers: Vec<HeaderField>,
@@ -117,7 +116,7 @@ pub struct ResponseVariant {
 impl ResponseVariant {
     /// Carries the actual status (for ranges and `default`).
     pub fn has_status(&self) -> bool {
-        !matches!(self.status, StatusCode::Code(_))
+        !matches!(self.status, Status::Code(_))
     }
 
     /// A tuple variant `Ok(body)` when the body is all there is; otherwise a struct variant.
@@ -165,11 +164,11 @@ pub fn response_variants(operation: &Operation) -> Vec<ResponseVariant> {
 }
 
 /// `200` is `Ok`, `404` is `NotFound`: the reason phrase, so matches read like HTTP.
-pub fn status_name(status: StatusCode) -> String {
+pub fn status_name(status: Status) -> String {
     let code = match status {
-        StatusCode::Default => return "Default".into(),
-        StatusCode::Range(leading) => return format!("Status{leading}xx"),
-        StatusCode::Code(code) => code,
+        Status::Default => return "Default".into(),
+        Status::Range(leading) => return format!("Status{leading}xx"),
+        Status::Code(code) => code,
     };
     let name = match code {
         100 => "Continue",
@@ -266,25 +265,59 @@ pub fn request_fields(operation: &Operation) -> Vec<RequestField> {
 }
 
 /// The runtime's name for a style.
-pub fn style_tokens(style: ParameterStyle) -> TokenStream {
+pub fn style_tokens(style: Style) -> TokenStream {
     match style {
-        ParameterStyle::Simple => quote!(contract_runtime::Style::Simple),
-        ParameterStyle::Label => quote!(contract_runtime::Style::Label),
-        ParameterStyle::Matrix => quote!(contract_runtime::Style::Matrix),
-        ParameterStyle::Form => quote!(contract_runtime::Style::Form),
-        ParameterStyle::SpaceDelimited => quote!(contract_runtime::Style::SpaceDelimited),
-        ParameterStyle::PipeDelimited => quote!(contract_runtime::Style::PipeDelimited),
-        ParameterStyle::DeepObject => quote!(contract_runtime::Style::DeepObject),
+        Style::Simple => quote!(contract_runtime::Style::Simple),
+        Style::Label => quote!(contract_runtime::Style::Label),
+        Style::Matrix => quote!(contract_runtime::Style::Matrix),
+        Style::Form => quote!(contract_runtime::Style::Form),
+        Style::SpaceDelimited => quote!(contract_runtime::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(contract_runtime::Style::PipeDelimited),
+        Style::DeepObject => quote!(contract_runtime::Style::DeepObject),
     }
 }
 
-pub fn location_str(location: ParameterLocation) -> &'static str {
-    match location {
-        ParameterLocation::Path => "path",
-        ParameterLocation::Query => "query",
-        ParameterLocation::Header => "header",
-        ParameterLocation::Cookie => "cookie",
+pub fn location_str(location: Location) -> &'static str {
+    location.as_str()
+}
+
+/// For a query parameter that is an object in an exploded form (OpenAPI's default for
+/// objects), which query pairs make it up: its properties, or (a free-form object) every pair
+/// but the operation's other query parameters. `None` for any other parameter.
+pub fn exploded_object(
+    api: &Api,
+    operation: &Operation,
+    parameter: &crate::ir::Parameter,
+) -> Option<TokenStream> {
+    if parameter.location != Location::Query
+        || parameter.style != crate::ir::Style::Form
+        || !parameter.explode
+        || parameter.content_type.is_some()
+    {
+        return None;
     }
+    let mut ty = parameter.ty.non_null();
+    loop {
+        match ty {
+            TypeRef::Named(id) => match &api.ty(*id).kind {
+                crate::ir::TypeKind::Alias { target, .. } => ty = target.non_null(),
+                crate::ir::TypeKind::Struct(structure) if structure.additional.is_none() => {
+                    let names = structure.fields.iter().map(|field| &field.wire_name);
+                    return Some(quote!(rt::Select::Properties(&[#(#names),*])));
+                }
+                crate::ir::TypeKind::Struct(_) => break,
+                _ => return None,
+            },
+            TypeRef::Map(_) => break,
+            _ => return None,
+        }
+    }
+    let others = operation
+        .parameters
+        .iter()
+        .filter(|other| other.location == Location::Query && other.wire_name != parameter.wire_name)
+        .map(|other| &other.wire_name);
+    Some(quote!(rt::Select::AllBut(&[#(#others),*])))
 }
 
 /// How an operation receives credentials.
@@ -294,6 +327,12 @@ pub enum CredentialShape {
     Single(usize),
     /// Alternatives (or schemes required together): an operation-local `Credentials` type.
     Local(Vec<Vec<usize>>),
+}
+
+/// Whether the operation's credentials may be left out (`security: [{}, ...]`): the handler
+/// receives them as an `Option`, `None` when none of the alternatives was given.
+pub fn credentials_optional(operation: &Operation) -> bool {
+    operation.security_optional && !operation.security.is_empty()
 }
 
 pub fn credentials(operation: &Operation) -> CredentialShape {

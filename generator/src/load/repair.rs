@@ -317,7 +317,7 @@ fn path_parameters(
     layer: &mut Layer,
     diagnostics: &mut Diagnostics,
 ) {
-    let Some(template) = PathTemplate::parse(path) else {
+    let Ok(template) = PathTemplate::parse(path) else {
         // Validation reports a malformed template.
         return;
     };

@@ -12,18 +12,19 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostics, push_pointer};
 use crate::document::{Document, Method, Obj};
 use crate::ir::{
-    Api, Content, Docs, MediaKind, Operation, ParameterLocation, ParameterStyle, PathTemplate,
-    Primitive, RequestBody, Response, ResponseHeader, SecurityRequirement, SecurityScheme,
-    SecuritySchemeKind, Server, ServerVariable, StatusCode, TypeRef,
+    Api, Content, Docs, Location, MediaKind, Operation, PathTemplate, Primitive, RequestBody,
+    Response, ResponseHeader, SecurityRequirement, SecurityScheme, SecuritySchemeKind, Server,
+    ServerVariable, Status, Style, TypeRef,
 };
 use crate::names::{self, Scope};
 
 use schema::{SchemaLowering, docs_of};
 
-pub use wire::wire_contract;
+pub use wire::{contracts, definitions};
 
-/// The IR of a validated document, except [`Api::wire`] (see [`wire_contract`]), which
-/// callers build on another core meanwhile.
+/// The IR of a validated document, except [`Api::wire`] and [`Api::webhook_wire`], which
+/// callers build from it ([`contracts`]), with the schema [`definitions`] translated on
+/// another core meanwhile.
 pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
     let mut schemas = SchemaLowering::new(document);
     schemas.lower_components(diagnostics);
@@ -37,7 +38,7 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
         let Some((item, resolved_pointer)) = resolver.object(item, &item_pointer) else {
             continue;
         };
-        let Some(template) = PathTemplate::parse(path) else {
+        let Ok(template) = PathTemplate::parse(path) else {
             continue;
         };
         for (method, operation, pointer) in document.operations(item, &item_pointer) {
@@ -66,11 +67,7 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
             continue;
         };
         // The receiver mounts each webhook at its name.
-        let route = format!("/{}", name.trim_start_matches('/'));
-        let template = PathTemplate {
-            raw: route.clone(),
-            segments: vec![crate::ir::PathSegment::Literal(route)],
-        };
+        let template = PathTemplate::literal(&format!("/{}", name.trim_start_matches('/')));
         for (method, operation, pointer) in document.operations(item, &item_pointer) {
             let lowered = OperationLowering {
                 schemas: &mut schemas,
@@ -112,8 +109,9 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
         webhooks,
         security_schemes,
         examples,
-        wire: serde_json::Value::Null,
-        webhook_wire: serde_json::Value::Null,
+        // Built from this IR afterwards (`wire::contracts`).
+        wire: contract_wire::Contract::default(),
+        webhook_wire: contract_wire::Contract::default(),
     }
 }
 
@@ -156,9 +154,9 @@ fn security_schemes(document: &Document) -> Vec<SecurityScheme> {
             let kind = match scheme.str("type")? {
                 "apiKey" => SecuritySchemeKind::ApiKey {
                     location: match scheme.str("in")? {
-                        "query" => ParameterLocation::Query,
-                        "cookie" => ParameterLocation::Cookie,
-                        _ => ParameterLocation::Header,
+                        "query" => Location::Query,
+                        "cookie" => Location::Cookie,
+                        _ => Location::Header,
                     },
                     name: scheme.str("name")?.to_string(),
                 },
@@ -209,7 +207,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         let id = operation
             .text("operationId")
             .map(str::to_string)
-            .unwrap_or_else(|| crate::load::repair::derived_id(method.as_str(), &template.raw));
+            .unwrap_or_else(|| crate::load::repair::derived_id(method.as_str(), template.as_str()));
         let rust_name = method_names.claim(names::value_name(&id));
         let type_stem = type_stems.claim(names::type_name(&id));
 
@@ -278,14 +276,14 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                 continue;
             };
             let label = match status {
-                StatusCode::Code(code) => code.to_string(),
-                StatusCode::Range(range) => format!("{range}XX"),
-                StatusCode::Default => "Default".to_string(),
+                Status::Code(code) => code.to_string(),
+                Status::Range(range) => format!("{range}XX"),
+                Status::Default => "Default".to_string(),
             };
             if let Some(lowered) =
                 self.response(response, &response_pointer, &type_stem, &label, status)
             {
-                if status == StatusCode::Default {
+                if status == Status::Default {
                     default = Some(lowered);
                 } else {
                     responses.push(lowered);
@@ -294,7 +292,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         }
         responses.extend(default);
 
-        let security = self.security(operation);
+        let (security, security_optional) = self.security(operation);
         Operation {
             id,
             rust_name,
@@ -314,32 +312,30 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             body,
             responses,
             security,
+            security_optional,
             pointer: pointer.to_string(),
         }
     }
 
-    /// Alternatives of requirements, each naming schemes known to the document. Alternatives
-    /// that name the same schemes (with other scopes) are one alternative to the code.
-    fn security(&self, operation: Obj<'a>) -> Vec<SecurityRequirement> {
+    /// Alternatives of requirements, each naming schemes known to the document, and whether
+    /// credentials are optional (an empty requirement, `- {}`, or one only the transport
+    /// checks, is among the alternatives). Alternatives that name the same schemes (with other
+    /// scopes) are one alternative to the code.
+    fn security(&self, operation: Obj<'a>) -> (Vec<SecurityRequirement>, bool) {
         let requirements = operation
             .value("security")
             .or_else(|| self.document.root().value("security"))
             .and_then(Value::as_array);
         let Some(requirements) = requirements else {
-            return Vec::new();
+            return (Vec::new(), false);
         };
-        // An empty requirement (`- {}`) among alternatives makes authentication optional.
-        if requirements
-            .iter()
-            .any(|requirement| requirement.as_object().is_some_and(|map| map.is_empty()))
-        {
-            return Vec::new();
-        }
+        let mut optional = false;
         let mut out: Vec<SecurityRequirement> = Vec::new();
         for requirement in requirements.iter().filter_map(Value::as_object) {
-            // Only mutual TLS: met by the transport.
+            // Empty, or only mutual TLS: met without credentials the router sees.
             if requirement.keys().all(|name| self.transport_only(name)) {
-                return Vec::new();
+                optional = true;
+                continue;
             }
             let schemes: Vec<(usize, Vec<String>)> = requirement
                 .iter()
@@ -382,7 +378,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                 None => out.push(SecurityRequirement { schemes }),
             }
         }
-        out
+        (out, optional)
     }
 
     /// A scheme the transport checks (mutual TLS), not the router.
@@ -405,10 +401,10 @@ impl<'a> OperationLowering<'_, 'a, '_> {
     ) -> Option<crate::ir::Parameter> {
         let name = parameter.str("name")?;
         let location = match parameter.str("in")? {
-            "path" => ParameterLocation::Path,
-            "query" => ParameterLocation::Query,
-            "header" => ParameterLocation::Header,
-            "cookie" => ParameterLocation::Cookie,
+            "path" => Location::Path,
+            "query" => Location::Query,
+            "header" => Location::Header,
+            "cookie" => Location::Cookie,
             "querystring" => {
                 self.diagnostics.error(
                     push_pointer(pointer, "in"),
@@ -419,18 +415,22 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             _ => return None,
         };
         let style = match parameter.str("style") {
-            Some("label") => ParameterStyle::Label,
-            Some("matrix") => ParameterStyle::Matrix,
-            Some("form" | "cookie") => ParameterStyle::Form,
-            Some("spaceDelimited") => ParameterStyle::SpaceDelimited,
-            Some("pipeDelimited") => ParameterStyle::PipeDelimited,
-            Some("deepObject") => ParameterStyle::DeepObject,
-            Some("simple") => ParameterStyle::Simple,
+            Some("label") => Style::Label,
+            Some("matrix") => Style::Matrix,
+            Some("form" | "cookie") => Style::Form,
+            Some("spaceDelimited") => Style::SpaceDelimited,
+            Some("pipeDelimited") => Style::PipeDelimited,
+            Some("deepObject") => Style::DeepObject,
+            Some("simple") => Style::Simple,
             _ => match location {
-                ParameterLocation::Path | ParameterLocation::Header => ParameterStyle::Simple,
-                ParameterLocation::Query | ParameterLocation::Cookie => ParameterStyle::Form,
+                Location::Path | Location::Header => Style::Simple,
+                Location::Query | Location::Cookie => Style::Form,
             },
         };
+        let content_type = parameter
+            .entries("content")
+            .next()
+            .map(|(media_type, _)| media_type.to_string());
         let (schema, schema_pointer) = match parameter.value("schema") {
             Some(schema) => (Some(schema), push_pointer(pointer, "schema")),
             None => match parameter.entries("content").next() {
@@ -466,14 +466,16 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             location,
             ty,
             // Path parameters are always required (the repair says so where the spec did not).
-            required: location == ParameterLocation::Path
-                || parameter.bool("required").unwrap_or(false),
+            required: location == Location::Path || parameter.bool("required").unwrap_or(false),
             style,
             // Form style explodes by default; every other style does not.
             explode: parameter
                 .bool("explode")
-                .unwrap_or(style == ParameterStyle::Form),
+                .unwrap_or(style.explodes_by_default()),
+            content_type,
             docs,
+            pointer: pointer.to_string(),
+            schema_pointer: schema.map(|_| schema_pointer),
         })
     }
 
@@ -483,7 +485,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         let base = push_pointer(pointer, "content");
         let mut by_essence: IndexMap<String, Vec<(&'a str, &'a Value)>> = IndexMap::new();
         for (media_type, media) in owner.entries("content") {
-            let essence = crate::media::essence(media_type)
+            let essence = contract_wire::media::essence(media_type)
                 .unwrap_or_else(|| media_type.to_ascii_lowercase());
             by_essence
                 .entry(essence)
@@ -495,7 +497,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         for (_, spellings) in by_essence {
             let (media_type, media) = spellings[0];
             let media = Obj::of(media).unwrap_or(Obj::empty());
-            let kind = crate::media::kind(media_type);
+            let kind = contract_wire::media::kind(media_type);
             let media_pointer = push_pointer(&base, media_type);
             let hint = if several && kind != MediaKind::Json {
                 format!("{hint}{}", names::type_name(media_type))
@@ -532,6 +534,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                 kind,
                 ty,
                 item_ty,
+                pointer: media_pointer,
             });
         }
         out
@@ -575,7 +578,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
         pointer: &str,
         type_stem: &str,
         status_label: &str,
-        status: StatusCode,
+        status: Status,
     ) -> Option<Response> {
         let (response, pointer) = self.schemas.resolver.object(response, pointer)?;
         // A shared response is named after its component, not after its first user.
@@ -607,10 +610,10 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                         ),
                     ))
                 });
-            let ty = match schema {
+            let ty = match &schema {
                 Some((schema, schema_pointer)) => self.schemas.lower(
                     schema,
-                    &schema_pointer,
+                    schema_pointer,
                     &format!("{hint}{}Header", names::type_name(name)),
                     self.diagnostics,
                 ),
@@ -626,6 +629,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                     deprecated: header.bool("deprecated").unwrap_or(false),
                     ..Docs::default()
                 },
+                schema_pointer: schema.map(|(_, pointer)| pointer),
             });
         }
         Some(Response {
@@ -638,18 +642,18 @@ impl<'a> OperationLowering<'_, 'a, '_> {
 }
 
 /// `200`, `4XX` (any case), `default`.
-fn status_code(key: &str) -> Option<StatusCode> {
+fn status_code(key: &str) -> Option<Status> {
     if key == "default" {
-        return Some(StatusCode::Default);
+        return Some(Status::Default);
     }
     let bytes = key.as_bytes();
     if bytes.len() != 3 || !(b'1'..=b'5').contains(&bytes[0]) {
         return None;
     }
     if bytes[1..].eq_ignore_ascii_case(b"xx") {
-        return Some(StatusCode::Range(u16::from(bytes[0] - b'0')));
+        return Some(Status::Range(u16::from(bytes[0] - b'0')));
     }
-    key.parse().ok().map(StatusCode::Code)
+    key.parse().ok().map(Status::Code)
 }
 
 #[cfg(test)]
@@ -658,10 +662,10 @@ mod tests {
 
     #[test]
     fn status_codes() {
-        assert_eq!(status_code("200"), Some(StatusCode::Code(200)));
-        assert_eq!(status_code("4XX"), Some(StatusCode::Range(4)));
-        assert_eq!(status_code("5xx"), Some(StatusCode::Range(5)));
-        assert_eq!(status_code("default"), Some(StatusCode::Default));
+        assert_eq!(status_code("200"), Some(Status::Code(200)));
+        assert_eq!(status_code("4XX"), Some(Status::Range(4)));
+        assert_eq!(status_code("5xx"), Some(Status::Range(5)));
+        assert_eq!(status_code("default"), Some(Status::Default));
         assert_eq!(status_code("OK"), None);
         assert_eq!(status_code("600"), None);
     }

@@ -20,7 +20,7 @@ use crate::ir::{
     TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::names::{self, Scope};
-use crate::resolve::{Resolver, component_name, mapping_reference};
+use crate::resolve::{Resolver, component_name};
 
 pub struct SchemaLowering<'a> {
     pub document: &'a Document,
@@ -923,7 +923,7 @@ impl<'a> SchemaLowering<'a> {
             // `{nullable: true}`, `{type: "null"}` or `{enum: [null]}` members only make the
             // union nullable.
             if let SchemaUse::Inline(member_schema) = member_use
-                && is_null_only(member_schema)
+                && member_schema.is_null_only()
             {
                 nullable = true;
                 continue;
@@ -956,34 +956,28 @@ impl<'a> SchemaLowering<'a> {
             })
             .collect();
         let mut discriminator = None;
-        if let Some((property, mapping)) = schema.discriminator() {
-            // Explicit mapping replaces the implicit component-name tag of its target.
-            let mut explicit: HashMap<String, Vec<String>> = HashMap::new();
-            for (value, target) in mapping {
-                if let Ok(found) = self.resolver.schema(&mapping_reference(target))
-                    && let Some(component) = component_name(&found.pointer, "schemas")
-                {
-                    explicit
-                        .entry(component)
-                        .or_default()
-                        .push(value.to_string());
+        match self.resolver.discriminated(&schema) {
+            Some(found) => {
+                for variant in &mut variants {
+                    if let Some(component) = variant.tags.first().cloned() {
+                        variant.tags = found
+                            .tags
+                            .iter()
+                            .filter(|(_, target)| *target == component)
+                            .map(|(tag, _)| tag.clone())
+                            .collect();
+                    }
                 }
-            }
-            for variant in &mut variants {
-                if let Some(component) = variant.tags.first().cloned()
-                    && let Some(values) = explicit.get(&component)
-                {
-                    variant.tags = values.clone();
-                }
-            }
-            if variants.iter().all(|variant| !variant.tags.is_empty()) {
                 discriminator = Some(Discriminator {
-                    property: property.to_string(),
+                    property: found.property,
                 });
-            } else {
-                docs.notes.push(format!(
-                    "The spec names `{property}` as discriminator, but not every member is a named schema, so the members are tried in order."
-                ));
+            }
+            None => {
+                if let Some((property, _)) = schema.discriminator() {
+                    docs.notes.push(format!(
+                        "The spec names `{property}` as discriminator, but not every member is a named schema, so the members are tried in order."
+                    ));
+                }
             }
         }
         if discriminator.is_none() {
@@ -1054,25 +1048,6 @@ fn alias(name: String, origin: String, docs: Docs, target: TypeRef) -> TypeDef {
             recursive: false,
         },
     }
-}
-
-/// A union member that only says "or null".
-fn is_null_only(schema: Schema<'_>) -> bool {
-    let types_null = schema
-        .types()
-        .is_some_and(|types| types.without_null().is_empty());
-    let enum_null = schema
-        .enumeration()
-        .is_some_and(|values| values.iter().all(Value::is_null));
-    let nothing_else = schema.properties().is_none()
-        && schema.all_of().is_empty()
-        && schema.one_of().is_empty()
-        && schema.any_of().is_empty()
-        && schema.reference().is_none();
-    nothing_else
-        && (types_null
-            || enum_null
-            || (schema.types().is_none() && schema.map.get("nullable") == Some(&Value::Bool(true))))
 }
 
 fn merge_object<'a>(schema: Schema<'a>, pointer: &str, merged: &mut Merged<'a>) {

@@ -1,25 +1,34 @@
 //! The wire contract: what may cross the wire for each operation, with every schema in JSON
 //! Schema (draft 2020-12), for the runtime's validation layer and conformance kit.
 //!
+//! Its structure (which operations, their ids, methods, paths, parameters in their override
+//! order, bodies, responses and security) comes from the IR, so the contract and the code
+//! agree by construction; each schema comes from the document, by the pointer the IR keeps.
+//!
 //! OpenAPI 3.1 and 3.2 schemas already are JSON Schema 2020-12 and are carried as written; only
 //! what OpenAPI adds to them is applied. OpenAPI 3.0 schemas (and converted Swagger 2.0 ones)
 //! are translated, once: `nullable` becomes a `null` type (or an `anyOf` with `null`), and
 //! boolean `exclusiveMinimum` and `exclusiveMaximum` become the numeric keywords. In every
 //! dialect, a `readOnly` property must not be sent in a request and a `writeOnly` one must not
 //! come back in a response (neither is required in that direction); a discriminator
-//! dispatches on its tag instead of "exactly one of"; `int32` and `int64` become bounds;
-//! `enum: []` (a defect) is dropped. `$ref`s become references into `$defs`: a component by
-//! its name, any other schema by its pointer (`components/schemas/A/properties/b`). Schemas
-//! whose translation depends on the direction (they hold, or refer to, `readOnly`/`writeOnly`
+//! dispatches on its tag instead of "exactly one of" (where every member is a named schema, as
+//! the IR requires for a tagged enum); `int32` and `int64` become bounds; `enum: []` (a
+//! defect) is dropped. `$ref`s become references into `$defs`: a component by its name, any
+//! other schema by its pointer (`components/schemas/A/properties/b`). Schemas whose
+//! translation depends on the direction (they hold, or refer to, `readOnly`/`writeOnly`
 //! properties) get one definition per direction; the rest are shared.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use contract_wire::contract::ApiKeyLocation;
+use contract_wire::{
+    Body, Contract, Header, Media, Operation, Parameter, Response, SecurityScheme,
+};
 use serde_json::{Map, Value, json};
 
-use crate::diagnostics::push_pointer;
 use crate::document::{Document, Obj};
-use crate::resolve::{Resolver, component_name, mapping_reference};
+use crate::ir::{self, Api, Location, SecuritySchemeKind};
+use crate::resolve::{Resolver, component_name};
 
 /// Which side of an exchange a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,67 +54,76 @@ impl Direction {
     }
 }
 
-/// The wire contracts of a validated document: the API's operations, and its webhooks (the
-/// requests it sends, checked on a subscriber's receiver).
+/// The wire contracts of an API: its operations, and its webhooks (the requests it sends,
+/// checked on a subscriber's receiver).
 pub struct WireContracts {
-    pub operations: Value,
-    pub webhooks: Value,
+    pub operations: Contract,
+    pub webhooks: Contract,
 }
 
-/// Builds the wire contracts of a validated document.
-pub fn wire_contract(document: &Document) -> WireContracts {
+/// The schema definitions (`$defs`) of a document, translated: the costly part of the
+/// contract, built on another core while the document is lowered.
+pub struct Definitions<'a> {
+    translator: Translator<'a>,
+    defs: Map<String, Value>,
+}
+
+/// Translates every schema a `$ref` names.
+pub fn definitions(document: &Document) -> Definitions<'_> {
     let translator = Translator::new(document);
-    let mut api = Vec::new();
-    for (path, item) in document.paths() {
-        api.extend(translator.path_item(path, item, &push_pointer("/paths", path), path));
-    }
-    let mut webhooks = Vec::new();
-    for (name, item) in document.webhooks() {
-        let route = format!("/{}", name.trim_start_matches('/'));
-        webhooks.extend(translator.path_item(name, item, &push_pointer("/webhooks", name), &route));
-    }
-    let security_schemes: Map<String, Value> = document
-        .components("securitySchemes")
-        .filter_map(|(name, scheme)| Some((name.to_string(), security_scheme(Obj::of(scheme)?))))
+    let defs = translator.definitions();
+    Definitions { translator, defs }
+}
+
+/// The contracts of a lowered API.
+pub fn contracts(document: &Document, api: &Api, definitions: Definitions<'_>) -> WireContracts {
+    let Definitions { translator, defs } = definitions;
+    let security_schemes: indexmap::IndexMap<String, SecurityScheme> = api
+        .security_schemes
+        .iter()
+        .map(|scheme| (scheme.name.clone(), security_scheme(&scheme.kind)))
         .collect();
     let root = document.root();
-    let info = root.obj("info").unwrap_or(Obj::empty());
-    let servers: Vec<&str> = root
+    let servers: Vec<String> = root
         .array("servers")
         .iter()
         .filter_map(|server| server.get("url").and_then(Value::as_str))
+        .map(str::to_string)
         .collect();
-    let defs = translator.definitions();
-    let contract = |operations: Vec<Value>| {
-        json!({
-            "title": info.str("title").unwrap_or("API"),
-            "version": info.value("version").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default(),
-            "servers": servers,
-            "security_schemes": security_schemes,
-            "operations": operations,
-            "$defs": defs,
-        })
+    let contract = |operations: &[ir::Operation]| Contract {
+        title: api.title.clone(),
+        version: api.version.clone(),
+        servers: servers.clone(),
+        security_schemes: security_schemes.clone(),
+        operations: operations
+            .iter()
+            .map(|operation| translator.operation(api, operation))
+            .collect(),
+        defs: defs.clone(),
     };
     WireContracts {
-        operations: contract(api),
-        webhooks: contract(webhooks),
+        operations: contract(&api.operations),
+        webhooks: contract(&api.webhooks),
     }
 }
 
 /// Only what a client or validator needs to place a credential.
-fn security_scheme(scheme: Obj<'_>) -> Value {
-    let mut out = Map::new();
-    for key in ["type", "in", "name", "scheme"] {
-        if let Some(value) = scheme.value(key) {
-            let value = match (key, value) {
-                // HTTP auth scheme names are case-insensitive.
-                ("scheme", Value::String(text)) => Value::String(text.trim().to_ascii_lowercase()),
-                _ => value.clone(),
-            };
-            out.insert(key.to_string(), value);
-        }
+fn security_scheme(kind: &SecuritySchemeKind) -> SecurityScheme {
+    match kind {
+        SecuritySchemeKind::ApiKey { location, name } => SecurityScheme::ApiKey {
+            location: match location {
+                Location::Query => ApiKeyLocation::Query,
+                Location::Cookie => ApiKeyLocation::Cookie,
+                Location::Header | Location::Path => ApiKeyLocation::Header,
+            },
+            name: name.clone(),
+        },
+        SecuritySchemeKind::Http { scheme, .. } => SecurityScheme::Http {
+            scheme: scheme.clone(),
+        },
+        SecuritySchemeKind::OAuth2 => SecurityScheme::OAuth2,
+        SecuritySchemeKind::OpenIdConnect { .. } => SecurityScheme::OpenIdConnect,
     }
-    Value::Object(out)
 }
 
 /// Translates schemas, knowing which definitions need one per direction.
@@ -219,176 +237,121 @@ impl<'a> Translator<'a> {
         json!({ "$ref": format!("#/$defs/{}", fragment_token(&key)) })
     }
 
-    /// The operations of one path item (`route` is the path the router serves it at).
-    fn path_item(&self, _name: &str, item: &'a Value, pointer: &str, route: &str) -> Vec<Value> {
-        let Some((item, _)) = self.resolver.object(item, pointer) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (method, operation, operation_pointer) in self.document.operations(item, pointer) {
-            let mut parameters: Vec<Value> = Vec::new();
-            // Operation parameters override path-item ones with the same name and location.
-            for parameter in item
-                .array("parameters")
-                .iter()
-                .chain(operation.array("parameters"))
-            {
-                let Some((parameter, _)) = self.resolver.object(parameter, "") else {
-                    continue;
-                };
-                let wire = self.parameter(parameter);
-                parameters.retain(|existing| {
-                    existing["name"] != wire["name"] || existing["in"] != wire["in"]
-                });
-                parameters.push(wire);
-            }
-            let request_body = operation
-                .value("requestBody")
-                .and_then(|body| self.resolver.object(body, ""))
-                .map(|(body, _)| {
-                    json!({
-                        "required": body.bool("required").unwrap_or(false),
-                        "content": self.content(body, Direction::Request),
-                    })
-                });
-            let mut responses = Vec::new();
-            let mut default = None;
-            for (status, response) in operation.entries("responses") {
-                if status.starts_with("x-") {
-                    continue;
-                }
-                let Some((response, _)) = self.resolver.object(response, "") else {
-                    continue;
-                };
-                let mut headers = Vec::new();
-                for (name, header) in response.entries("headers") {
-                    let Some((header, _)) = self.resolver.object(header, "") else {
-                        continue;
-                    };
-                    headers.push(json!({
-                        "name": name,
-                        "required": header.bool("required").unwrap_or(false),
-                        "schema": self.parameter_schema(header, Direction::Response),
-                    }));
-                }
-                let status = if status == "default" {
-                    "default".to_string()
-                } else {
-                    status.to_ascii_uppercase()
-                };
-                let wire = json!({
-                    "status": status,
-                    "headers": headers,
-                    "content": self.content(response, Direction::Response),
-                });
-                if status == "default" {
-                    default = Some(wire);
-                } else {
-                    responses.push(wire);
-                }
-            }
-            responses.extend(default);
-            let security = operation
-                .value("security")
-                .or_else(|| self.document.root().value("security"));
-            let security: Vec<Vec<&String>> = security
-                .and_then(Value::as_array)
-                .map(|alternatives| {
-                    alternatives
-                        .iter()
-                        .filter_map(Value::as_object)
-                        .map(|requirement| requirement.keys().collect())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let id = operation
-                .text("operationId")
-                .map(str::to_string)
-                .unwrap_or_else(|| crate::load::repair::derived_id(method.as_str(), route));
-            let _ = operation_pointer;
-            out.push(json!({
-                "id": id,
-                "method": method.as_str(),
-                "path": route,
-                "security": security,
-                "parameters": parameters,
-                "request_body": request_body,
-                "responses": responses,
-            }));
-        }
-        out
-    }
-
-    /// A parameter as the runtime needs it: where, how encoded, and its schema.
-    fn parameter(&self, parameter: Obj<'a>) -> Value {
-        let location = parameter.str("in").unwrap_or("query");
-        let style = parameter.str("style").unwrap_or(match location {
-            "path" | "header" => "simple",
-            _ => "form",
-        });
-        let style = if style == "cookie" { "form" } else { style };
-        let explode = parameter.bool("explode").unwrap_or(style == "form");
-        let mut examples = Vec::new();
-        if let Some(example) = parameter.value("example") {
-            examples.push(example.clone());
-        }
-        examples.extend(example_values(parameter.value("examples")));
-        let mut out = json!({
-            "name": parameter.str("name").unwrap_or_default(),
-            "in": location,
-            // Path parameters are always required.
-            "required": location == "path" || parameter.bool("required").unwrap_or(false),
-            "style": style,
-            "explode": explode,
-            "schema": self.parameter_schema(parameter, Direction::Request),
-            "examples": examples,
-        });
-        // A parameter given as `content` is serialised with that media type (JSON, in
-        // practice) instead of a style.
-        if let Some((media_type, _)) = parameter.entries("content").next() {
-            out["media_type"] = Value::String(media_type.to_string());
-        }
-        out
-    }
-
-    fn parameter_schema(&self, parameter: Obj<'a>, direction: Direction) -> Value {
-        let schema = parameter.value("schema").or_else(|| {
-            parameter
-                .entries("content")
-                .next()
-                .and_then(|(_, media)| media.get("schema"))
-        });
-        schema.map_or(json!({}), |schema| self.schema(schema, direction))
-    }
-
-    /// Media types in order, each with its schema and examples.
-    fn content(&self, owner: Obj<'a>, direction: Direction) -> Value {
-        owner
-            .entries("content")
-            .map(|(media_type, media)| {
-                let media = Obj::of(media).unwrap_or(Obj::empty());
-                let mut examples = Vec::new();
-                if let Some(example) = media.value("example") {
-                    examples.push(example.clone());
-                }
-                examples.extend(example_values(media.value("examples")));
-                if examples.is_empty()
-                    && let Some(schema) = media.obj("schema")
-                {
-                    if let Some(example) = schema.value("example") {
-                        examples.push(example.clone());
-                    } else if let Some(first) = schema.array("examples").first() {
-                        examples.push(first.clone());
-                    }
-                }
-                json!({
-                    "media_type": media_type,
-                    "schema": media.value("schema").map_or(json!({}), |schema| self.schema(schema, direction)),
-                    // Examples matter to the side that sends them: the kit sends requests.
-                    "examples": if direction == Direction::Request { examples } else { Vec::new() },
-                })
+    /// One operation of the IR on the wire.
+    fn operation(&self, api: &Api, operation: &ir::Operation) -> Operation {
+        let document = self.document;
+        let mut security: Vec<Vec<String>> = operation
+            .security
+            .iter()
+            .map(|requirement| {
+                requirement
+                    .schemes
+                    .iter()
+                    .map(|(index, _)| api.security_schemes[*index].name.clone())
+                    .collect()
             })
-            .collect()
+            .collect();
+        if operation.security_optional && !security.is_empty() {
+            security.push(Vec::new());
+        }
+        let parameters = operation
+            .parameters
+            .iter()
+            .map(|parameter| {
+                let object = document.at(&parameter.pointer).and_then(Obj::of);
+                let mut examples = Vec::new();
+                if let Some(object) = object {
+                    examples.extend(object.value("example").cloned());
+                    examples.extend(example_values(object.value("examples")));
+                }
+                Parameter {
+                    name: parameter.wire_name.clone(),
+                    location: parameter.location,
+                    required: parameter.required,
+                    style: parameter.style,
+                    explode: parameter.explode,
+                    schema: self.schema_at(parameter.schema_pointer.as_deref(), Direction::Request),
+                    examples,
+                    media_type: parameter.content_type.clone(),
+                }
+            })
+            .collect();
+        let request_body = operation.body.as_ref().map(|body| Body {
+            required: body.required,
+            content: body
+                .content
+                .iter()
+                .map(|content| self.media(content, Direction::Request))
+                .collect(),
+        });
+        let responses = operation
+            .responses
+            .iter()
+            .map(|response| Response {
+                status: response.status,
+                headers: response
+                    .headers
+                    .iter()
+                    .map(|header| Header {
+                        name: header.wire_name.clone(),
+                        required: header.required,
+                        schema: self
+                            .schema_at(header.schema_pointer.as_deref(), Direction::Response),
+                    })
+                    .collect(),
+                content: response
+                    .content
+                    .iter()
+                    .map(|content| self.media(content, Direction::Response))
+                    .collect(),
+            })
+            .collect();
+        Operation {
+            id: operation.id.clone(),
+            method: operation.method.as_str().to_string(),
+            path: operation.path.clone(),
+            security,
+            parameters,
+            request_body,
+            responses,
+        }
+    }
+
+    /// The schema at a pointer of the document, translated; anything for none.
+    fn schema_at(&self, pointer: Option<&str>, direction: Direction) -> Value {
+        pointer
+            .and_then(|pointer| self.document.at(pointer))
+            .map_or(json!({}), |schema| self.schema(schema, direction))
+    }
+
+    /// One media type of a body or response, with its schema and examples.
+    fn media(&self, content: &ir::Content, direction: Direction) -> Media {
+        let media = self
+            .document
+            .at(&content.pointer)
+            .and_then(Obj::of)
+            .unwrap_or(Obj::empty());
+        let mut examples = Vec::new();
+        // Examples matter to the side that sends them: the kit sends requests.
+        if direction == Direction::Request {
+            examples.extend(media.value("example").cloned());
+            examples.extend(example_values(media.value("examples")));
+            if examples.is_empty()
+                && let Some(schema) = media.obj("schema")
+            {
+                match schema.value("example") {
+                    Some(example) => examples.push(example.clone()),
+                    None => examples.extend(schema.array("examples").first().cloned()),
+                }
+            }
+        }
+        Media {
+            media_type: content.media_type.clone(),
+            schema: media
+                .value("schema")
+                .map_or(json!({}), |schema| self.schema(schema, direction)),
+            examples,
+        }
     }
 
     fn is_forbidden(&self, property: &Value, direction: Direction) -> bool {
@@ -546,8 +509,8 @@ impl<'a> Translator<'a> {
             out.remove("type");
         }
         integer_bounds(&mut out);
-        if let Some(discriminator) = map.get("discriminator") {
-            self.dispatch(&mut out, discriminator, direction);
+        if map.contains_key("discriminator") {
+            self.dispatch(&mut out, map, direction);
         }
         if map.get("nullable") == Some(&Value::Bool(true)) || null_type {
             return allow_null(out);
@@ -557,67 +520,37 @@ impl<'a> Translator<'a> {
 
     /// `oneOf`/`anyOf` with a discriminator: the tag property is required, must be one of
     /// the known tags, and picks the one schema the value is checked against.
-    fn dispatch(&self, out: &mut Map<String, Value>, discriminator: &Value, direction: Direction) {
-        let property = match discriminator {
-            Value::String(property) => property.as_str(),
-            other => match other.get("propertyName").and_then(Value::as_str) {
-                Some(property) => property,
-                None => return,
-            },
+    fn dispatch(
+        &self,
+        out: &mut Map<String, Value>,
+        schema: &Map<String, Value>,
+        direction: Direction,
+    ) {
+        let view = crate::document::Schema {
+            map: schema,
+            json_schema: self.json_schema,
         };
-        let Some((keyword, members)) = map_take_members(out) else {
+        // The types decide the same way: a union of named members only (else untagged).
+        let Some(found) = self.resolver.discriminated(&view) else {
             return;
         };
-        // (tag, reference to the member's definition)
-        let mut tags: Vec<(String, String)> = Vec::new();
-        for (tag, target) in discriminator
-            .get("mapping")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(target) = target.as_str() {
-                tags.push((tag.clone(), mapping_reference(target)));
-            }
-        }
-        let mapped: BTreeSet<String> = tags
-            .iter()
-            .filter_map(|(_, reference)| self.definition_of(reference).map(|(key, _)| key))
-            .collect();
-        // Members not named by the mapping are tagged with their component name.
-        for member in &members {
-            let Some(key) = member
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|reference| reference.strip_prefix("#/$defs/"))
-            else {
-                continue;
-            };
-            let key = crate::diagnostics::unescape_token(&crate::load::bundle::percent_decode(key));
-            let key = key
-                .rsplit_once('@')
-                .map_or(key.clone(), |(name, _)| name.to_string());
-            if !mapped.contains(&key) && !key.contains('/') {
-                let reference = format!("#/components/schemas/{}", fragment_token(&key));
-                tags.push((key, reference));
-            }
-        }
-        if tags.is_empty() {
-            out.insert(keyword, Value::Array(members));
+        if map_take_members(out).is_none() {
             return;
         }
+        let property = found.property.as_str();
         let mut all_of: Vec<Value> = match out.remove("allOf") {
             Some(Value::Array(existing)) => existing,
             _ => Vec::new(),
         };
         all_of.push(json!({
             "required": [property],
-            "properties": { property: { "enum": tags.iter().map(|(tag, _)| tag).collect::<Vec<_>>() } },
+            "properties": { property: { "enum": found.tags.iter().map(|(tag, _)| tag).collect::<Vec<_>>() } },
         }));
-        for (tag, reference) in &tags {
+        for (tag, component) in &found.tags {
+            let reference = format!("#/components/schemas/{}", fragment_token(component));
             all_of.push(json!({
                 "if": { "properties": { property: { "const": tag } } },
-                "then": self.reference(reference, direction),
+                "then": self.reference(&reference, direction),
             }));
         }
         out.insert("allOf".into(), Value::Array(all_of));
@@ -752,14 +685,13 @@ fn fragment_token(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Diagnostics;
     use crate::load::Source;
 
     fn contract(yaml: &str) -> Value {
-        let mut diagnostics = Diagnostics::default();
-        let document = crate::load::load(&Source::new("t.yaml", yaml), &mut diagnostics)
-            .expect("test spec loads");
-        wire_contract(&document).operations
+        let api = crate::lower_with(&Source::new("t.yaml", yaml), &crate::LoadOptions::default())
+            .expect("test spec loads")
+            .api;
+        serde_json::to_value(&api.wire).unwrap()
     }
 
     const SPEC: &str = r##"
