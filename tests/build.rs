@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use contractgen::emit::models::{ModelsEmitter, ident};
-use contractgen::emit::server::{tags, trait_name};
+use contractgen::emit::server::tags;
 use contractgen::emit::shapes::{self, CredentialShape, RequestFieldKind};
 use contractgen::ir::{Api, Operation, SecuritySchemeKind, Status};
 use contractgen::samples::sample;
@@ -107,7 +107,7 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
 
     // The double: records what each operation received and answers what the case set.
     let trait_impls = tags(api).into_iter().map(|(tag, operations)| {
-        let trait_ident = ident(&trait_name(&tag));
+        let trait_ident = ident(&tag.trait_name);
         let methods = operations.iter().map(|operation| {
             let name = ident(&operation.rust_name);
             let op_module = shapes::module(operation);
@@ -165,10 +165,7 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
 
     let mut client_setup = quote!(#krate::client::Client::new(base_url));
     for (index, scheme) in api.security_schemes.iter().enumerate() {
-        let setter = ident(&format!(
-            "with_{}",
-            contractgen::names::value_name(&scheme.name).trim_start_matches("r#")
-        ));
+        let setter = ident(&scheme.setter);
         let ty = scheme_type_in(&krate, api, index);
         let value = if shapes::is_basic(api, index) {
             quote!(#ty { username: "test-user".into(), password: "test-password".into() })

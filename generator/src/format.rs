@@ -3,12 +3,10 @@
 //!
 //! Building and formatting the items of a large spec is most of the generator's time, so the
 //! items of every [`ItemsFile`](crate::emit::ItemsFile) are cut into a fixed number of chunks,
-//! and worker threads (one per core) each build a chunk's tokens, parse them (`syn::parse2`,
+//! and rayon's workers (one per core) each build a chunk's tokens, parse them (`syn::parse2`,
 //! no text in between) and print them. The cut does not depend on the core count, so the
 //! output is the same everywhere.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -135,60 +133,29 @@ fn print(tokens: TokenStream) -> Result<String, syn::Error> {
     syn::parse2::<syn::File>(tokens).map(|file| prettyplease::unparse(&file))
 }
 
-/// Builds and prints every chunk on as many threads as there are cores; results in chunk
+/// Builds and prints every chunk on rayon's pool (one thread per core); results in chunk
 /// order.
 fn print_chunks(
     chunks: &[Chunk<'_, '_>],
     timings: &mut FormatTimings,
 ) -> Vec<Result<String, syn::Error>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(chunks.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<String, syn::Error>>>> =
-        Mutex::new((0..chunks.len()).map(|_| None).collect());
-    let spent: Mutex<(Duration, Duration)> = Mutex::new((Duration::ZERO, Duration::ZERO));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                let (mut building, mut printing) = (Duration::ZERO, Duration::ZERO);
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(chunk) = chunks.get(index) else {
-                        break;
-                    };
-                    let started = Instant::now();
-                    let tokens: TokenStream = chunk.items.clone().map(chunk.item).collect();
-                    let built = Instant::now();
-                    building += built - started;
-                    let printed = print(tokens);
-                    printing += built.elapsed();
-                    if let Ok(mut results) = results.lock() {
-                        results[index] = Some(printed);
-                    }
-                }
-                if let Ok(mut spent) = spent.lock() {
-                    spent.0 += building;
-                    spent.1 += printing;
-                }
-            });
-        }
-    });
-    let (building, printing) = spent.into_inner().unwrap_or_default();
-    timings.building += building;
-    timings.printing += printing;
-    results
-        .into_inner()
-        .unwrap_or_default()
+    use rayon::prelude::*;
+    let printed: Vec<(Result<String, syn::Error>, Duration, Duration)> = chunks
+        .par_iter()
+        .map(|chunk| {
+            let started = Instant::now();
+            let tokens: TokenStream = chunk.items.clone().map(chunk.item).collect();
+            let built = Instant::now();
+            let printed = print(tokens);
+            (printed, built - started, built.elapsed())
+        })
+        .collect();
+    printed
         .into_iter()
-        .map(|result| {
-            result.unwrap_or_else(|| {
-                Err(syn::Error::new(
-                    proc_macro2::Span::call_site(),
-                    "a chunk was not formatted",
-                ))
-            })
+        .map(|(printed, building, printing)| {
+            timings.building += building;
+            timings.printing += printing;
+            printed
         })
         .collect()
 }
@@ -219,7 +186,11 @@ fn space_items(source: &str) -> String {
                     && !previous.starts_with("//"));
             let ends_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
             let ends_inner_attr = previous_closed_inner && !line.starts_with("#!");
-            let consecutive_uses = previous.starts_with("use ") && line.starts_with("use ");
+            // Imports stay together within a group (std, other crates, this crate) and are
+            // set apart between groups.
+            let consecutive_uses = previous.starts_with("use ")
+                && line.starts_with("use ")
+                && use_group(previous) == use_group(line);
             // Items inside an `impl`, trait or inline module, one level deep.
             let ends_inner_item = previous == "    }"
                 && [
@@ -232,7 +203,14 @@ fn space_items(source: &str) -> String {
                 ]
                 .iter()
                 .any(|start| line.starts_with(start));
-            if ends_inner_item {
+            // Declarations in a trait (`    fn name(..) -> T;`), one level deep.
+            let ends_inner_declaration = previous.starts_with("    ")
+                && !previous.starts_with("     ")
+                && previous.ends_with(';')
+                && ["    ///", "    fn ", "    async fn ", "    #["]
+                    .iter()
+                    .any(|start| line.starts_with(start));
+            if ends_inner_item || ends_inner_declaration {
                 out.push('\n');
             }
             if (ends_item || ends_module_docs || ends_inner_attr)
@@ -250,4 +228,22 @@ fn space_items(source: &str) -> String {
         previous_closed_inner = closes_inner_attribute;
     }
     out
+}
+
+/// The group an import line belongs to: the standard library, other crates, or this crate.
+fn use_group(line: &str) -> u8 {
+    let path = line.trim_start_matches("use ").trim_start_matches("::");
+    if ["std::", "core::", "alloc::"]
+        .iter()
+        .any(|root| path.starts_with(root))
+    {
+        0
+    } else if ["crate::", "self::", "super::"]
+        .iter()
+        .any(|root| path.starts_with(root))
+    {
+        2
+    } else {
+        1
+    }
 }

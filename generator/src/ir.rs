@@ -25,9 +25,13 @@ pub struct Api {
     /// so recursive schemas refer to themselves by id.
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// The operations' tags, in first-use order: one server trait each.
+    pub tags: Vec<Tag>,
     /// 3.1's `webhooks`: requests the API sends to its subscribers. Each has the path
     /// `/{name}` on the receiver's router.
     pub webhooks: Vec<Operation>,
+    /// The webhooks' tags: one receiver trait each.
+    pub webhook_tags: Vec<Tag>,
     pub security_schemes: Vec<SecurityScheme>,
     /// Every example found in the spec, with the type it must deserialise into.
     pub examples: Vec<Example>,
@@ -44,12 +48,41 @@ impl Api {
     }
 }
 
+/// A tag (the first of an operation's tags; `default` for operations without one), with the
+/// trait its operations are grouped in.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    /// `AccountApi`, `Webhooks`: unique in its module.
+    pub trait_name: String,
+    /// Indices of its operations (in `Api::operations` or `Api::webhooks`).
+    pub operations: Vec<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Server {
     /// As the spec writes it, `{variables}` included.
     pub url: String,
     pub description: Option<String>,
     pub variables: Vec<ServerVariable>,
+}
+
+impl Server {
+    /// The URL with each `{variable}` replaced by its default.
+    pub fn default_url(&self) -> String {
+        self.variables
+            .iter()
+            .fold(self.url.clone(), |url, variable| {
+                url.replace(&format!("{{{}}}", variable.name), &variable.default)
+            })
+    }
+
+    /// Whether the URL names a host (`https://api.example.com/v1`), rather than a path on
+    /// the host that serves the spec (`/api/v2`).
+    pub fn is_absolute(&self) -> bool {
+        let url = self.default_url();
+        url.contains("://") || url.starts_with("//")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -404,6 +437,9 @@ pub struct SecurityScheme {
     pub name: String,
     /// PascalCase name for generated credential types.
     pub rust_name: String,
+    /// The client's setter (`with_api_key`) and field (`credentials_api_key`) for it.
+    pub setter: String,
+    pub field: String,
     pub kind: SecuritySchemeKind,
     pub description: Option<String>,
 }

@@ -95,29 +95,31 @@ fn lower_timed(
     // The schema definitions of the wire contract read only the document: they are
     // translated on another core while the document is validated and lowered (and thrown
     // away if validation fails).
-    std::thread::scope(|scope| {
-        let definitions = scope.spawn(|| lower::definitions(&document));
+    let (definitions, lowered) = rayon::join(
+        || lower::definitions(&document),
+        || -> Result<ir::Api, Error> {
+            let started = Instant::now();
+            resolve::validate(&document, &mut diagnostics);
+            diagnostics.checkpoint(&document.sources)?;
+            timings.resolve = started.elapsed();
 
-        let started = Instant::now();
-        resolve::validate(&document, &mut diagnostics);
-        diagnostics.checkpoint(&document.sources)?;
-        timings.resolve = started.elapsed();
-
-        let started = Instant::now();
-        let mut api = lower::lower(&document, &mut diagnostics);
-        diagnostics.checkpoint(&document.sources)?;
-        let definitions = definitions
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let contracts = lower::contracts(&document, &api, definitions);
-        api.wire = contracts.operations;
-        api.webhook_wire = contracts.webhooks;
-        timings.lower = started.elapsed();
-        Ok(Lowered {
-            api,
-            warnings: diagnostics.locate(&document.sources),
-            files_read: document.sources.files.len(),
-        })
+            let started = Instant::now();
+            let api = lower::lower(&document, &mut diagnostics);
+            diagnostics.checkpoint(&document.sources)?;
+            timings.lower = started.elapsed();
+            Ok(api)
+        },
+    );
+    let mut api = lowered?;
+    let started = Instant::now();
+    let contracts = lower::contracts(&document, &api, definitions);
+    api.wire = contracts.operations;
+    api.webhook_wire = contracts.webhooks;
+    timings.lower += started.elapsed();
+    Ok(Lowered {
+        api,
+        warnings: diagnostics.locate(&document.sources),
+        files_read: document.sources.files.len(),
     })
 }
 

@@ -9,49 +9,52 @@
 
 use std::future::Future;
 use std::sync::Arc;
+
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use contract_runtime::server as rt;
 
 /// The operations tagged `Auth`. Implement it and mount it with [`router`].
 pub trait AuthApi: Send + Sync + 'static {
-    /// `POST /api/v1/invitation/accept/{invitationId}` (operationId `acceptInvitation`).
+    /// `POST /api/v1/invitation/accept/{invitationId}`: see [`crate::operations::accept_invitation`].
     fn accept_invitation(
         &self,
         request: crate::operations::accept_invitation::Request,
     ) -> impl Future<Output = crate::operations::accept_invitation::Response> + Send;
-    /// `POST /api/v1/invitation/create/{invitationId}` (operationId `createFromInvitation`).
+
+    /// `POST /api/v1/invitation/create/{invitationId}`: see [`crate::operations::create_from_invitation`].
     fn create_from_invitation(
         &self,
         request: crate::operations::create_from_invitation::Request,
     ) -> impl Future<
         Output = crate::operations::create_from_invitation::Response,
     > + Send;
+
     /// Sends an email to reset a password.
     ///
-    /// Sends an email to reset a password. Note that whatever the username is found or not, the response will always be 200 to avoid leaking information.
-    ///
-    /// `GET /api/v1/forgotten-password` (operationId `forgottenPassword`).
+    /// `GET /api/v1/forgotten-password`: see [`crate::operations::forgotten_password`].
     fn forgotten_password(
         &self,
         request: crate::operations::forgotten_password::Request,
     ) -> impl Future<Output = crate::operations::forgotten_password::Response> + Send;
+
     /// Retrieve list of authentication methods
     ///
-    /// `GET /api/v1/auths` (operationId `index`).
+    /// `GET /api/v1/auths`: see [`crate::operations::index`].
     fn index(&self) -> impl Future<Output = crate::operations::index::Response> + Send;
+
     /// Request an authentication code for login verification
     ///
-    /// `GET /api/v1/request-code/{email}` (operationId `requestCode`).
+    /// `GET /api/v1/request-code/{email}`: see [`crate::operations::request_code`].
     fn request_code(
         &self,
         request: crate::operations::request_code::Request,
     ) -> impl Future<Output = crate::operations::request_code::Response> + Send;
+
     /// Change a password for given token.
     ///
-    /// Change a password for given token. If password does not match password policy, use can still retry.
-    ///
-    /// `POST /api/v1/reset-password` (operationId `resetPassword`).
+    /// `POST /api/v1/reset-password`: see [`crate::operations::reset_password`].
     fn reset_password(
         &self,
         request: crate::operations::reset_password::Request,
@@ -209,13 +212,17 @@ impl IntoResponse for crate::operations::accept_invitation::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::NotFound(body) => {
-                rt::json_response(rt::status(404), "application/json", &body)
+                rt::json_response(StatusCode::NOT_FOUND, "application/json", &body)
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -225,19 +232,27 @@ impl IntoResponse for crate::operations::create_from_invitation::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::NotFound(body) => {
-                rt::json_response(rt::status(404), "application/json", &body)
+                rt::json_response(StatusCode::NOT_FOUND, "application/json", &body)
             }
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/json",
+                    &body,
+                )
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -247,10 +262,10 @@ impl IntoResponse for crate::operations::forgotten_password::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
         }
     }
@@ -260,7 +275,7 @@ impl IntoResponse for crate::operations::index::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
         }
     }
@@ -270,7 +285,7 @@ impl IntoResponse for crate::operations::request_code::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
         }
     }
@@ -280,16 +295,24 @@ impl IntoResponse for crate::operations::reset_password::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/json",
+                    &body,
+                )
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }

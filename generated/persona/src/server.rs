@@ -9,7 +9,9 @@
 
 use std::future::Future;
 use std::sync::Arc;
+
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use contract_runtime::server as rt;
 
@@ -17,31 +19,27 @@ use contract_runtime::server as rt;
 pub trait AccountApi: Send + Sync + 'static {
     /// Validate password reset token
     ///
-    /// The second step in the forgotten password reset procedure is to ensure that the password reset token is still valid. Each token can be used at most once and it is valid for a limited duration.
-    ///
-    /// `POST /account/password/check-token` (operationId `accountPasswordCheckTokenPost`).
+    /// `POST /account/password/check-token`: see [`crate::operations::account_password_check_token_post`].
     fn account_password_check_token_post(
         &self,
         request: crate::operations::account_password_check_token_post::Request,
     ) -> impl Future<
         Output = crate::operations::account_password_check_token_post::Response,
     > + Send;
+
     /// Request password reset link
     ///
-    /// This is the starting point of the forgotten password recovery process. It sends a password reset link with a pasword reset token to the given user's email address if such user and email address exist.
-    ///
-    /// `POST /account/password/forgot` (operationId `accountPasswordForgotPost`).
+    /// `POST /account/password/forgot`: see [`crate::operations::account_password_forgot_post`].
     fn account_password_forgot_post(
         &self,
         request: crate::operations::account_password_forgot_post::Request,
     ) -> impl Future<
         Output = crate::operations::account_password_forgot_post::Response,
     > + Send;
+
     /// Reset a forgotten password with a token
     ///
-    /// The final step of the forgotten password reset procedure performs password reset with a token obtained from the email message sent by the POST /password/forgot endpoint and the new password and its confirmation.
-    ///
-    /// `POST /account/password/reset` (operationId `accountPasswordResetPost`).
+    /// `POST /account/password/reset`: see [`crate::operations::account_password_reset_post`].
     fn account_password_reset_post(
         &self,
         request: crate::operations::account_password_reset_post::Request,
@@ -151,18 +149,18 @@ async fn handle_account_password_reset_post<T: AccountApi>(
 impl IntoResponse for crate::operations::account_password_check_token_post::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
-            Self::NoContent => rt::empty_response(rt::status(204)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
+            Self::NoContent => rt::empty_response(StatusCode::NO_CONTENT),
             Self::BadRequest(body) => {
                 rt::json_response(
-                    rt::status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json;charset=utf-8",
                     &body,
                 )
             }
             Self::UnsupportedMediaType(body) => {
                 rt::json_response(
-                    rt::status(415),
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "application/json;charset=utf-8",
                     &body,
                 )
@@ -174,18 +172,18 @@ impl IntoResponse for crate::operations::account_password_check_token_post::Resp
 impl IntoResponse for crate::operations::account_password_forgot_post::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
-            Self::NoContent => rt::empty_response(rt::status(204)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
+            Self::NoContent => rt::empty_response(StatusCode::NO_CONTENT),
             Self::BadRequest(body) => {
                 rt::json_response(
-                    rt::status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json;charset=utf-8",
                     &body,
                 )
             }
             Self::UnsupportedMediaType(body) => {
                 rt::json_response(
-                    rt::status(415),
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "application/json;charset=utf-8",
                     &body,
                 )
@@ -197,18 +195,18 @@ impl IntoResponse for crate::operations::account_password_forgot_post::Response 
 impl IntoResponse for crate::operations::account_password_reset_post::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
-            Self::NoContent => rt::empty_response(rt::status(204)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
+            Self::NoContent => rt::empty_response(StatusCode::NO_CONTENT),
             Self::BadRequest(body) => {
                 rt::json_response(
-                    rt::status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json;charset=utf-8",
                     &body,
                 )
             }
             Self::UnsupportedMediaType(body) => {
                 rt::json_response(
-                    rt::status(415),
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "application/json;charset=utf-8",
                     &body,
                 )

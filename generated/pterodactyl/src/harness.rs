@@ -5,6 +5,7 @@
 //! against it (feature `validate`), and the conformance kit (feature `harness`).
 
 use std::sync::OnceLock;
+
 use contract_runtime::contract::Contract;
 use contract_runtime::validate::ValidationLayer;
 

@@ -27,7 +27,7 @@ pub mod get_account {
     /// The responses of `getAccount`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok(crate::models::AccountDetails),
         /// `401`: Unauthenticated.
         Unauthorized(crate::models::ErrorResponse),
@@ -61,7 +61,7 @@ pub mod list_api_keys {
     /// The responses of `listApiKeys`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok(crate::models::ApiKeyList),
         /// `401`: Unauthenticated.
         Unauthorized(crate::models::ErrorResponse),
@@ -109,7 +109,7 @@ pub mod create_api_key {
     /// The responses of `createApiKey`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok(crate::models::ApiKeyCreated),
         /// `201`: API key created
         Created(crate::models::ApiKeyCreated),
@@ -174,7 +174,7 @@ pub mod update_email {
     /// The responses of `updateEmail`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok,
         /// `201`: Successful
         Created,
@@ -216,7 +216,7 @@ pub mod update_password {
     /// The responses of `updatePassword`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok,
         /// `204`: Successful
         NoContent,
@@ -246,7 +246,7 @@ pub mod get_two_factor_details {
     /// The responses of `getTwoFactorDetails`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok(crate::models::TwoFactorDetails),
         /// `400`: Two-factor authentication is already enabled on this account.
         BadRequest(crate::models::ErrorResponse),
@@ -310,7 +310,7 @@ pub mod enable_two_factor {
     /// The responses of `enableTwoFactor`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok(crate::models::RecoveryTokens),
         /// `400`: The token provided is not valid.
         BadRequest(crate::models::ErrorResponse),
@@ -359,7 +359,7 @@ pub mod disable_two_factor {
     /// The responses of `disableTwoFactor`, one variant per documented status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Response {
-        /// `200`:
+        /// `200`.
         Ok,
         /// `204`: Successful
         NoContent,

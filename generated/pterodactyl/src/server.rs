@@ -9,7 +9,9 @@
 
 use std::future::Future;
 use std::sync::Arc;
+
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use contract_runtime::server as rt;
 
@@ -17,254 +19,69 @@ use contract_runtime::server as rt;
 pub trait AccountAccountApi: Send + Sync + 'static {
     /// [ / ] Account details
     ///
-    /// Retrieves information about the account
-    ///
-    /// <!-- RESPONSE 200 -->
-    /// {
-    ///   "object": "user",
-    ///   "attributes": {
-    ///     "id": 1,
-    ///     "admin": true,
-    ///     "username": "admin",
-    ///     "email": "example@example.com",
-    ///     "first_name": "Admin",
-    ///     "last_name": "User",
-    ///     "language": "en"
-    ///   }
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `GET /account` (operationId `getAccount`).
+    /// `GET /account`: see [`crate::operations::get_account`].
     fn get_account(
         &self,
         credentials: crate::security::Bearer,
     ) -> impl Future<Output = crate::operations::get_account::Response> + Send;
+
     /// [ /api-keys ] List API keys
     ///
-    /// Retries a list of API keys
-    ///
-    /// <!-- RESPONSE 200 -->
-    /// {
-    ///   "object": "list",
-    ///   "data": [
-    ///     {
-    ///       "object": "api_key",
-    ///       "attributes": {
-    ///         "identifier": "wwQ5DJ6X1XaFznQS",
-    ///         "description": "API Docs",
-    ///         "allowed_ips": [],
-    ///         "last_used_at": "2020-06-03T15:04:47+01:00",
-    ///         "created_at": "2020-05-18T00:12:43+01:00"
-    ///       }
-    ///     }
-    ///   ]
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `GET /account/api-keys` (operationId `listApiKeys`).
+    /// `GET /account/api-keys`: see [`crate::operations::list_api_keys`].
     fn list_api_keys(
         &self,
         credentials: crate::security::Bearer,
     ) -> impl Future<Output = crate::operations::list_api_keys::Response> + Send;
+
     /// [ /api-keys ] Create API key
     ///
-    /// Generates a new API key
-    ///
-    /// ## Fields
-    /// | Name        | Required? | Type   | Description          | Rules |
-    /// |-------------|-----------|--------|----------------------|-------|
-    /// | description | required  | string | Note for the API key |       |
-    /// | allowed_ips |           | object | List of allowed IPs  |       |
-    ///
-    /// <!-- RESPONSE 201 -->
-    /// {
-    ///   "object": "api_key",
-    ///   "attributes": {
-    ///     "identifier": "yjAZbHMyKrv9YRZ0",
-    ///     "description": "Restricted IPs",
-    ///     "allowed_ips": [
-    ///       "127.0.0.1",
-    ///       "192.168.0.1"
-    ///     ],
-    ///     "last_used_at": null,
-    ///     "created_at": "2020-08-17T04:44:42+01:00"
-    ///   },
-    ///   "meta": {
-    ///     "secret_token": "wiHiMbmgjLOkA2fPzRD6KdMe7Q9Cqaka"
-    ///   }
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `POST /account/api-keys` (operationId `createApiKey`).
+    /// `POST /account/api-keys`: see [`crate::operations::create_api_key`].
     fn create_api_key(
         &self,
         credentials: crate::security::Bearer,
         request: crate::operations::create_api_key::Request,
     ) -> impl Future<Output = crate::operations::create_api_key::Response> + Send;
+
     /// [ /email ] Update email
     ///
-    /// Updates the email address of the account
-    ///
-    /// ## Fields
-    /// | Name     | Required? | Type   | Description       | Rules |
-    /// |----------|-----------|--------|-------------------|-------|
-    /// | email    | required  | string | New email         |       |
-    /// | password | required  | string | Existing password |       |
-    ///
-    /// <!-- RESPONSE 201 -->
-    /// // Successful
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// <!-- RESPONSE 400 -->
-    /// // Invalid email format
-    /// {
-    ///   "errors": [
-    ///     {
-    ///       "code": "email",
-    ///       "detail": "The email must be a valid email address.",
-    ///       "source": {
-    ///         "field": "email"
-    ///       }
-    ///     }
-    ///   ]
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// <!-- RESPONSE 400 -->
-    /// // Invalid password
-    /// {
-    ///   "errors": [
-    ///     {
-    ///       "code": "InvalidPasswordProvidedException",
-    ///       "status": "400",
-    ///       "detail": "The password provided was invalid for this account."
-    ///     }
-    ///   ]
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `PUT /account/email` (operationId `updateEmail`).
+    /// `PUT /account/email`: see [`crate::operations::update_email`].
     fn update_email(
         &self,
         credentials: crate::security::Bearer,
         request: crate::operations::update_email::Request,
     ) -> impl Future<Output = crate::operations::update_email::Response> + Send;
+
     /// [ /password ] Update password
     ///
-    /// Updates the password of the account
-    ///
-    /// ## Fields
-    /// | Name                  | Required? | Type   | Description          | Rules |
-    /// |-----------------------|-----------|--------|----------------------|-------|
-    /// | current_password      | required  | string | Existing password    |       |
-    /// | password              | required  | string | New password         |       |
-    /// | password_confirmation | required  | string | Confirm new password |       |
-    ///
-    /// <!-- RESPONSE 204 -->
-    /// // Successful
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `PUT /account/password` (operationId `updatePassword`).
+    /// `PUT /account/password`: see [`crate::operations::update_password`].
     fn update_password(
         &self,
         credentials: crate::security::Bearer,
         request: crate::operations::update_password::Request,
     ) -> impl Future<Output = crate::operations::update_password::Response> + Send;
+
     /// [ /two-factor ] 2FA details
     ///
-    /// Generates a TOTP QR code image to allow the setup of 2FA
-    ///
-    /// <!-- RESPONSE 200 -->
-    /// {
-    ///   "data": {
-    ///     "image_url_data": "otpauth://totp/Pterodactyl:example%40example.com?secret=LGYOWJEGVRPPGPWATP5ZHOYC7DHAYQ6S&issuer=Pterodactyl"
-    ///   }
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `GET /account/two-factor` (operationId `getTwoFactorDetails`).
+    /// `GET /account/two-factor`: see [`crate::operations::get_two_factor_details`].
     fn get_two_factor_details(
         &self,
         credentials: crate::security::Bearer,
     ) -> impl Future<
         Output = crate::operations::get_two_factor_details::Response,
     > + Send;
+
     /// [ /two-factor ] Enable 2FA
     ///
-    /// Enables TOTP 2FA using the QR code generated by the GET request
-    ///
-    /// Uses code generated from `GET /account/two-factor`
-    ///
-    /// ## Fields
-    /// | Name    | Required? | Type   | Description       | Rules |
-    /// |---------|-----------|--------|-------------------|-------|
-    /// | code    | required  | string | TOTP Code         |       |
-    ///
-    /// <!-- RESPONSE 200 -->
-    /// {
-    ///   "object": "recovery_tokens",
-    ///   "attributes": {
-    ///     "tokens": [
-    ///       "MpBjHH8O08",
-    ///       "D9H0hktN6L",
-    ///       "ho8KiUpeV8",
-    ///       "06vZEfrYPf",
-    ///       "nFRySZ2ryh",
-    ///       "7K1cTrhGoV",
-    ///       "n6xpwwlJfv",
-    ///       "hAmyCsZxYO",
-    ///       "5FiMKFyNpH",
-    ///       "IViSFoRFvW"
-    ///     ]
-    ///   }
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// <!-- RESPONSE 400 -->
-    /// {
-    ///   "errors": [
-    ///     {
-    ///       "code": "TwoFactorAuthenticationTokenInvalid",
-    ///       "status": "400",
-    ///       "detail": "The token provided is not valid."
-    ///     }
-    ///   ]
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `POST /account/two-factor` (operationId `enableTwoFactor`).
+    /// `POST /account/two-factor`: see [`crate::operations::enable_two_factor`].
     fn enable_two_factor(
         &self,
         credentials: crate::security::Bearer,
         request: crate::operations::enable_two_factor::Request,
     ) -> impl Future<Output = crate::operations::enable_two_factor::Response> + Send;
+
     /// [ /two-factor ] Disable 2FA
     ///
-    /// Disables TOTP 2FA on the account
-    ///
-    /// ## Fields
-    /// | Name     | Required? | Type   | Description       | Rules |
-    /// |----------|-----------|--------|-------------------|-------|
-    /// | password | required  | string | Existing password |       |
-    ///
-    /// <!-- RESPONSE 204 -->
-    /// // Successful
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// <!-- RESPONSE 400 -->
-    /// // Incorrect password
-    /// {
-    ///   "errors": [
-    ///     {
-    ///       "code": "BadRequestHttpException",
-    ///       "status": "400",
-    ///       "detail": "An error was encountered while processing this request."
-    ///     }
-    ///   ]
-    /// }
-    /// <!-- ENDRESPONSE -->
-    ///
-    /// `DELETE /account/two-factor` (operationId `disableTwoFactor`).
+    /// `DELETE /account/two-factor`: see [`crate::operations::disable_two_factor`].
     fn disable_two_factor(
         &self,
         credentials: crate::security::Bearer,
@@ -453,10 +270,10 @@ impl IntoResponse for crate::operations::get_account::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
         }
     }
@@ -466,10 +283,10 @@ impl IntoResponse for crate::operations::list_api_keys::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
         }
     }
@@ -479,16 +296,20 @@ impl IntoResponse for crate::operations::create_api_key::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::Created(body) => {
-                rt::json_response(rt::status(201), "application/json", &body)
+                rt::json_response(StatusCode::CREATED, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -497,17 +318,21 @@ impl IntoResponse for crate::operations::create_api_key::Response {
 impl IntoResponse for crate::operations::update_email::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
-            Self::Created => rt::empty_response(rt::status(201)),
-            Self::NoContent => rt::empty_response(rt::status(204)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
+            Self::Created => rt::empty_response(StatusCode::CREATED),
+            Self::NoContent => rt::empty_response(StatusCode::NO_CONTENT),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -516,16 +341,20 @@ impl IntoResponse for crate::operations::update_email::Response {
 impl IntoResponse for crate::operations::update_password::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
-            Self::NoContent => rt::empty_response(rt::status(204)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
+            Self::NoContent => rt::empty_response(StatusCode::NO_CONTENT),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -535,13 +364,13 @@ impl IntoResponse for crate::operations::get_two_factor_details::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
         }
     }
@@ -551,16 +380,20 @@ impl IntoResponse for crate::operations::enable_two_factor::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -569,16 +402,20 @@ impl IntoResponse for crate::operations::enable_two_factor::Response {
 impl IntoResponse for crate::operations::disable_two_factor::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
-            Self::NoContent => rt::empty_response(rt::status(204)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
+            Self::NoContent => rt::empty_response(StatusCode::NO_CONTENT),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }

@@ -9,7 +9,9 @@
 
 use std::future::Future;
 use std::sync::Arc;
+
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use contract_runtime::server as rt;
 
@@ -17,29 +19,25 @@ use contract_runtime::server as rt;
 pub trait AuthApi: Send + Sync + 'static {
     /// Performs authentication to access to the SORACOM API.
     ///
-    /// Performs authentication to access to the SORACOM API. To perform authentication by a root account, specify `email` and `password`. To perform authentication by an AuthKey, specify `authKeyId` and `authKey`. To perform authentication by a SAM user, specify `operatorId`, `userName` and `password`. An API Key and an API Token will be included in the response if successful. Specify the API Key and the API Token to requests afterwards
-    ///
-    /// `POST /auth` (operationId `auth`).
+    /// `POST /auth`: see [`crate::operations::auth`].
     fn auth(
         &self,
         request: crate::operations::auth::Request,
     ) -> impl Future<Output = crate::operations::auth::Response> + Send;
+
     /// Issues a password reset token for the operator.
     ///
-    /// Generates a password reset token and send it to the operator's mail address. After receiving the password reset token, call /v1/auth/password_reset_token/verify API with the token to update operator's password.
-    ///
-    /// `POST /auth/password_reset_token/issue` (operationId `issuePasswordResetToken`).
+    /// `POST /auth/password_reset_token/issue`: see [`crate::operations::issue_password_reset_token`].
     fn issue_password_reset_token(
         &self,
         request: crate::operations::issue_password_reset_token::Request,
     ) -> impl Future<
         Output = crate::operations::issue_password_reset_token::Response,
     > + Send;
+
     /// Verifies the password reset token and updates password.
     ///
-    /// Updates the operator's password if the password reset token is verified.
-    ///
-    /// `POST /auth/password_reset_token/verify` (operationId `verifyPasswordResetToken`).
+    /// `POST /auth/password_reset_token/verify`: see [`crate::operations::verify_password_reset_token`].
     fn verify_password_reset_token(
         &self,
         request: crate::operations::verify_password_reset_token::Request,
@@ -144,16 +142,20 @@ impl IntoResponse for crate::operations::auth::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/json", &body)
+                rt::json_response(StatusCode::OK, "application/json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/json", &body)
+                rt::json_response(StatusCode::UNAUTHORIZED, "application/json", &body)
             }
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -162,12 +164,16 @@ impl IntoResponse for crate::operations::auth::Response {
 impl IntoResponse for crate::operations::issue_password_reset_token::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }
@@ -176,13 +182,17 @@ impl IntoResponse for crate::operations::issue_password_reset_token::Response {
 impl IntoResponse for crate::operations::verify_password_reset_token::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/json", &body)
+                rt::json_response(StatusCode::BAD_REQUEST, "application/json", &body)
             }
-            Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::NotFound => rt::empty_response(StatusCode::NOT_FOUND),
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/json",
+                    &body,
+                )
             }
         }
     }

@@ -9,29 +9,34 @@
 
 use std::future::Future;
 use std::sync::Arc;
+
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use contract_runtime::server as rt;
 
 /// The operations tagged `account`. Implement it and mount it with [`router`].
 pub trait AccountApi: Send + Sync + 'static {
-    /// `POST /changePassword` (operationId `changePassword`).
+    /// `POST /changePassword`: see [`crate::operations::change_password`].
     fn change_password(
         &self,
         credentials: crate::security::Key,
         request: crate::operations::change_password::Request,
     ) -> impl Future<Output = crate::operations::change_password::Response> + Send;
-    /// `POST /invite` (operationId `invite`).
+
+    /// `POST /invite`: see [`crate::operations::invite`].
     fn invite(
         &self,
         request: crate::operations::invite::Request,
     ) -> impl Future<Output = crate::operations::invite::Response> + Send;
-    /// `POST /login` (operationId `login`).
+
+    /// `POST /login`: see [`crate::operations::login`].
     fn login(
         &self,
         request: crate::operations::login::Request,
     ) -> impl Future<Output = crate::operations::login::Response> + Send;
-    /// `POST /regenerateAccountToken` (operationId `regenerateAccountToken`).
+
+    /// `POST /regenerateAccountToken`: see [`crate::operations::regenerate_account_token`].
     fn regenerate_account_token(
         &self,
         credentials: crate::security::Key,
@@ -39,24 +44,28 @@ pub trait AccountApi: Send + Sync + 'static {
     ) -> impl Future<
         Output = crate::operations::regenerate_account_token::Response,
     > + Send;
-    /// `POST /register` (operationId `register`).
+
+    /// `POST /register`: see [`crate::operations::register`].
     fn register(
         &self,
         request: crate::operations::register::Request,
     ) -> impl Future<Output = crate::operations::register::Response> + Send;
-    /// `POST /resetPassword` (operationId `resetPassword`).
+
+    /// `POST /resetPassword`: see [`crate::operations::reset_password`].
     fn reset_password(
         &self,
         request: crate::operations::reset_password::Request,
     ) -> impl Future<Output = crate::operations::reset_password::Response> + Send;
-    /// `POST /resetPasswordRequest` (operationId `resetPasswordRequest`).
+
+    /// `POST /resetPasswordRequest`: see [`crate::operations::reset_password_request`].
     fn reset_password_request(
         &self,
         request: crate::operations::reset_password_request::Request,
     ) -> impl Future<
         Output = crate::operations::reset_password_request::Response,
     > + Send;
-    /// `POST /verify` (operationId `verify`).
+
+    /// `POST /verify`: see [`crate::operations::verify`].
     fn verify(
         &self,
         request: crate::operations::verify::Request,
@@ -269,20 +278,38 @@ async fn handle_verify<T: AccountApi>(
 impl IntoResponse for crate::operations::change_password::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::InternalServerError => rt::empty_response(rt::status(500)),
+            Self::InternalServerError => {
+                rt::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 }
@@ -290,15 +317,25 @@ impl IntoResponse for crate::operations::change_password::Response {
 impl IntoResponse for crate::operations::invite::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Created => rt::empty_response(rt::status(201)),
+            Self::Created => rt::empty_response(StatusCode::CREATED),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::Unauthorized => rt::empty_response(rt::status(401)),
+            Self::Unauthorized => rt::empty_response(StatusCode::UNAUTHORIZED),
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::InternalServerError => rt::empty_response(rt::status(500)),
+            Self::InternalServerError => {
+                rt::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 }
@@ -307,14 +344,22 @@ impl IntoResponse for crate::operations::login::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
+                rt::json_response(StatusCode::OK, "application/zrok.v1+json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::Unauthorized => rt::empty_response(rt::status(401)),
+            Self::Unauthorized => rt::empty_response(StatusCode::UNAUTHORIZED),
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
         }
     }
@@ -324,19 +369,33 @@ impl IntoResponse for crate::operations::regenerate_account_token::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
+                rt::json_response(StatusCode::OK, "application/zrok.v1+json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
             Self::Unauthorized(body) => {
-                rt::json_response(rt::status(401), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::NotFound => rt::empty_response(StatusCode::NOT_FOUND),
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::InternalServerError => rt::empty_response(rt::status(500)),
+            Self::InternalServerError => {
+                rt::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 }
@@ -345,19 +404,33 @@ impl IntoResponse for crate::operations::register::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
+                rt::json_response(StatusCode::OK, "application/zrok.v1+json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::NotFound => rt::empty_response(StatusCode::NOT_FOUND),
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::InternalServerError => rt::empty_response(rt::status(500)),
+            Self::InternalServerError => {
+                rt::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 }
@@ -365,18 +438,32 @@ impl IntoResponse for crate::operations::register::Response {
 impl IntoResponse for crate::operations::reset_password::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => rt::empty_response(rt::status(200)),
+            Self::Ok => rt::empty_response(StatusCode::OK),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::NotFound => rt::empty_response(StatusCode::NOT_FOUND),
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
             Self::UnprocessableEntity(body) => {
-                rt::json_response(rt::status(422), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::InternalServerError => rt::empty_response(rt::status(500)),
+            Self::InternalServerError => {
+                rt::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 }
@@ -384,14 +471,24 @@ impl IntoResponse for crate::operations::reset_password::Response {
 impl IntoResponse for crate::operations::reset_password_request::Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Created => rt::empty_response(rt::status(201)),
+            Self::Created => rt::empty_response(StatusCode::CREATED),
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::InternalServerError => rt::empty_response(rt::status(500)),
+            Self::InternalServerError => {
+                rt::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 }
@@ -400,16 +497,26 @@ impl IntoResponse for crate::operations::verify::Response {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                rt::json_response(rt::status(200), "application/zrok.v1+json", &body)
+                rt::json_response(StatusCode::OK, "application/zrok.v1+json", &body)
             }
             Self::BadRequest(body) => {
-                rt::json_response(rt::status(400), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::NotFound => rt::empty_response(rt::status(404)),
+            Self::NotFound => rt::empty_response(StatusCode::NOT_FOUND),
             Self::UnsupportedMediaType(body) => {
-                rt::json_response(rt::status(415), "application/zrok.v1+json", &body)
+                rt::json_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "application/zrok.v1+json",
+                    &body,
+                )
             }
-            Self::InternalServerError => rt::empty_response(rt::status(500)),
+            Self::InternalServerError => {
+                rt::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::docs;
 use crate::emit::models::ident;
-use crate::emit::operations::operation_docs;
+use crate::emit::operations::operation_summary;
 use crate::emit::shapes::{self, BodyShape, RequestFieldKind, ResponseVariant};
 use crate::ir::{
     Api, Content, Location, MediaKind, Method, Operation, PathSegment, SecuritySchemeKind, Status,
@@ -14,17 +14,13 @@ use crate::ir::{
 
 /// The field of `Client` holding one scheme's credentials.
 fn credential_field(api: &Api, index: usize) -> proc_macro2::Ident {
-    ident(&format!(
-        "credentials_{}",
-        crate::names::value_name(&api.security_schemes[index].name).trim_start_matches("r#")
-    ))
+    ident(&api.security_schemes[index].field)
 }
 
 pub fn emit_client(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
 ) -> crate::emit::ItemsFile<'_> {
-    let default_url = api.servers.first().map_or("", |server| server.url.as_str());
     let fields = (0..api.security_schemes.len()).map(|index| {
         let field = credential_field(api, index);
         let ty = shapes::scheme_type(api, index);
@@ -36,10 +32,7 @@ pub fn emit_client(
     });
     let setters = (0..api.security_schemes.len()).map(|index| {
         let field = credential_field(api, index);
-        let setter = ident(&format!(
-            "with_{}",
-            crate::names::value_name(&api.security_schemes[index].name).trim_start_matches("r#")
-        ));
+        let setter = ident(&api.security_schemes[index].setter);
         let ty = shapes::scheme_type(api, index);
         let doc = format!(
             " Credentials for scheme `{}`, attached to the operations that require it.",
@@ -58,7 +51,7 @@ pub fn emit_client(
     let method_block = move |index: usize| {
         let (tag, operations) = &tags[index];
         let methods = operations.iter().map(|operation| method(api, operation));
-        let doc = format!(" Operations tagged `{tag}`.");
+        let doc = format!(" Operations tagged `{}`.", tag.name);
         let cfg = tag_features
             .as_ref()
             .map(|features| features.tag_cfg(index));
@@ -70,15 +63,39 @@ pub fn emit_client(
             }
         }
     };
-    let default_doc = format!(" The first server URL in the spec: `{default_url}`.");
+    let base = base_url_items(api);
+    let new_example = match api.servers.first() {
+        Some(server) if server.is_absolute() => server.default_url(),
+        Some(server) => format!("http://127.0.0.1:8080{}", server.default_url()),
+        None => "http://127.0.0.1:8080".to_string(),
+    };
+    let new_doc = docs::attrs(&[
+        format!("A client for `base_url` (such as `{new_example}`),"),
+        "with a default `reqwest::Client`.".to_string(),
+    ]);
+    let default_server = api
+        .servers
+        .first()
+        .filter(|server| server.is_absolute())
+        .map(|_| {
+            quote! {
+                /// A client for [`DEFAULT_BASE_URL`], the spec's first server.
+                pub fn for_default_server() -> Self {
+                    Self::new(DEFAULT_BASE_URL)
+                }
+            }
+        });
     let head = quote! {
         //! Client side: [`Client`] calls every operation over HTTP with reqwest.
+        //!
+        //! Each method returns the documented response for the status the server sent, or
+        //! [`ClientError`] for an undocumented status, a body that does not decode, or a
+        //! transport failure.
 
         pub use contract_runtime::client::ClientError;
         use contract_runtime::client as rt;
 
-        #[doc = #default_doc]
-        pub const DEFAULT_BASE_URL: &str = #default_url;
+        #base
 
         /// Calls the API at a base URL. Timeouts, proxies and TLS belong to the
         /// `reqwest::Client` it is given; credentials are set once, per security scheme.
@@ -90,16 +107,12 @@ pub fn emit_client(
         }
 
         impl Client {
-            /// A client for `base_url` (such as `http://127.0.0.1:8080/api/v2`) with a default
-            /// `reqwest::Client`.
+            #new_doc
             pub fn new(base_url: impl Into<String>) -> Self {
                 Self::with_http_client(base_url, reqwest::Client::new())
             }
 
-            /// A client for [`DEFAULT_BASE_URL`], the spec's first server.
-            pub fn for_default_server() -> Self {
-                Self::new(DEFAULT_BASE_URL)
-            }
+            #default_server
 
             /// A client that sends through `http`, configured as the caller wants.
             pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
@@ -118,6 +131,54 @@ pub fn emit_client(
         head,
         count: crate::emit::server::tags(api).len(),
         item: Box::new(method_block),
+    }
+}
+
+/// The spec's first server as a constant: `DEFAULT_BASE_URL` when it names a host (its
+/// variables at their defaults), `BASE_PATH` when it is a path on whatever host serves the
+/// API, nothing when the spec names no server.
+fn base_url_items(api: &Api) -> TokenStream {
+    let Some(server) = api.servers.first() else {
+        return TokenStream::new();
+    };
+    let url = server.default_url();
+    let mut lines = Vec::new();
+    if server.is_absolute() {
+        lines.push(format!("The spec's first server: `{}`.", server.url));
+    } else {
+        lines.push(format!(
+            "The path the spec's first server (`{}`) serves the API under, on whatever host serves it.",
+            server.url
+        ));
+    }
+    if let Some(description) = &server.description {
+        lines.push(String::new());
+        docs::push_prose(&mut lines, description);
+    }
+    if !server.variables.is_empty() {
+        lines.push(String::new());
+        lines.push("Its variables, here at their defaults:".into());
+        for variable in &server.variables {
+            let mut line = format!("- `{}` = `{}`", variable.name, variable.default);
+            if !variable.values.is_empty() {
+                let values: Vec<String> = variable
+                    .values
+                    .iter()
+                    .map(|value| format!("`{value}`"))
+                    .collect();
+                line.push_str(&format!(" (one of {})", values.join(", ")));
+            }
+            if let Some(description) = &variable.description {
+                line.push_str(&format!(": {}", description.trim()));
+            }
+            lines.push(line);
+        }
+    }
+    let doc = docs::attrs(&lines);
+    if server.is_absolute() {
+        quote! { #doc pub const DEFAULT_BASE_URL: &str = #url; }
+    } else {
+        quote! { #doc pub const BASE_PATH: &str = #url; }
     }
 }
 
@@ -241,7 +302,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
     let module = shapes::module(operation);
     let fields = shapes::request_fields(operation);
-    let mut lines = operation_docs(operation);
+    let mut lines = operation_summary(operation);
     if !fields.is_empty() {
         lines.push(String::new());
         lines.push(format!(
@@ -249,8 +310,6 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
             operation.rust_name.trim_start_matches("r#")
         ));
     }
-    lines.push(String::new());
-    lines.push("Returns the documented response for the status the server sent, or [`ClientError`] for an undocumented status, a body that does not decode, or a transport failure.".into());
     let doc = docs::attrs(&lines);
     let argument =
         (!fields.is_empty()).then(|| quote!(request: &crate::operations::#module::Request));

@@ -57,9 +57,9 @@ pub fn emit_harness(api: &Api) -> TokenStream {
 
 /// The API's contract, layer and conformance kit.
 fn api_checks(api: &Api) -> TokenStream {
-    let trait_names: Vec<_> = tags_of(&api.operations)
+    let trait_names: Vec<_> = tags_of(api, Surface::Api)
         .iter()
-        .map(|(tag, _)| format_ident!("{}", Surface::Api.trait_name(tag)))
+        .map(|(tag, _)| format_ident!("{}", tag.trait_name))
         .collect();
     let bound = quote!(#(crate::server::#trait_names)+*);
     quote! {

@@ -10,6 +10,49 @@ use crate::emit::models::{ModelsEmitter, ident};
 use crate::emit::shapes::{self, CredentialShape, RequestFieldKind};
 use crate::ir::{Api, Operation, SecuritySchemeKind, Status};
 
+/// The short doc lines for an operation's trait and client methods: its summary (else the
+/// first sentence of its description), method and path, and a link to its module, where the
+/// whole description is said once.
+pub fn operation_summary(operation: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    let summary = operation
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|summary| !summary.is_empty())
+        .map(str::to_string)
+        .or_else(|| operation.description.as_deref().and_then(first_sentence));
+    if let Some(summary) = summary {
+        docs::push_prose(&mut lines, &summary);
+        lines.push(String::new());
+    }
+    let module = operation.rust_name.trim_start_matches("r#");
+    lines.push(format!(
+        "`{} {}`: see [`crate::operations::{module}`].",
+        operation.method.as_str(),
+        operation.path.as_str(),
+    ));
+    if operation.deprecated {
+        lines.push(String::new());
+        lines.push("**Deprecated** in the spec.".into());
+    }
+    lines
+}
+
+/// The first sentence of prose (up to the first `. ` or line break), when there is one.
+fn first_sentence(text: &str) -> Option<String> {
+    let text = text.trim();
+    let first_line = text.lines().next()?.trim();
+    let sentence = match first_line.find(". ") {
+        Some(end) => &first_line[..=end],
+        None => first_line,
+    };
+    let sentence = sentence.trim();
+    // Markup (a heading, a list, a table, a fence) does not read as a summary.
+    (!sentence.is_empty() && !sentence.starts_with(['#', '|', '-', '*', '`', '<']))
+        .then(|| sentence.to_string())
+}
+
 /// The doc lines for an operation: summary, description, method and path.
 pub fn operation_docs(operation: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
@@ -207,7 +250,12 @@ fn operation_module(
                 Status::Default => "default".into(),
             };
             let mut lines = Vec::new();
-            lines.push(format!("`{status}`: {}", variant.description.trim()));
+            let description = variant.description.trim();
+            lines.push(if description.is_empty() {
+                format!("`{status}`.")
+            } else {
+                format!("`{status}`: {description}")
+            });
             let doc = docs::attrs(&lines);
             if let Some(body) = &variant.body
                 && let Some(definition) = body.definition(

@@ -11,13 +11,12 @@ use quote::quote;
 
 use crate::emit::docs;
 use crate::emit::models::ident;
-use crate::emit::operations::operation_docs;
+use crate::emit::operations::operation_summary;
 use crate::emit::shapes::{self, BodyShape, CredentialShape, RequestFieldKind};
 use crate::ir::{
     Api, Content, Location, MediaKind, Method, Operation, SecuritySchemeKind, Status, TypeKind,
     TypeRef,
 };
-use crate::names;
 
 /// The axum route for a spec path: each `/`-separated part holding parameters becomes one
 /// capture named by its position (`/repos/{owner}` is `/repos/{s2}`), so that templates naming
@@ -63,54 +62,35 @@ impl Surface {
         }
     }
 
-    /// The trait for a tag: `AccountApi`, or `AccountWebhooks` (`Webhooks` untagged).
-    pub fn trait_name(self, tag: &str) -> String {
+    pub fn tags(self, api: &Api) -> &[crate::ir::Tag] {
         match self {
-            Surface::Api => trait_name(tag),
-            Surface::Webhooks if tag == DEFAULT_TAG => "Webhooks".to_string(),
-            Surface::Webhooks => {
-                let base = names::type_name(tag);
-                let base = base.strip_suffix("Model").unwrap_or(&base).to_string();
-                format!("{base}Webhooks")
-            }
+            Surface::Api => &api.tags,
+            Surface::Webhooks => &api.webhook_tags,
         }
     }
 }
 
-/// The tag of operations that have none.
-const DEFAULT_TAG: &str = "default";
-
-/// Tags in first-use order, each with its operations; untagged operations go to `Default`.
-pub fn tags(api: &Api) -> Vec<(String, Vec<&Operation>)> {
-    tags_of(&api.operations)
+/// The tags with their operations.
+pub fn tags(api: &Api) -> Vec<(&crate::ir::Tag, Vec<&Operation>)> {
+    tags_of(api, Surface::Api)
 }
 
-/// [`tags`] of any list of operations.
-pub fn tags_of(operations: &[Operation]) -> Vec<(String, Vec<&Operation>)> {
-    let mut tags: Vec<(String, Vec<&Operation>)> = Vec::new();
-    for operation in operations {
-        let tag = operation
-            .tags
-            .first()
-            .cloned()
-            .unwrap_or_else(|| DEFAULT_TAG.into());
-        match tags.iter_mut().find(|(name, _)| *name == tag) {
-            Some((_, operations)) => operations.push(operation),
-            None => tags.push((tag, vec![operation])),
-        }
-    }
-    tags
-}
-
-/// The trait name for a tag: `account` is `AccountApi`.
-pub fn trait_name(tag: &str) -> String {
-    let base = names::type_name(tag);
-    let base = base.strip_suffix("Model").unwrap_or(&base).to_string();
-    if base.ends_with("Api") {
-        base
-    } else {
-        format!("{base}Api")
-    }
+/// A surface's tags with their operations.
+pub fn tags_of(api: &Api, surface: Surface) -> Vec<(&crate::ir::Tag, Vec<&Operation>)> {
+    let operations = surface.operations(api);
+    surface
+        .tags(api)
+        .iter()
+        .map(|tag| {
+            (
+                tag,
+                tag.operations
+                    .iter()
+                    .map(|index| &operations[*index])
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// The items of `server.rs` after its imports, each built on any thread.
@@ -152,11 +132,8 @@ fn routes(operations: &[Operation]) -> Routes<'_> {
 
 pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
     let operations = surface.operations(api);
-    let tags = tags_of(operations);
-    let trait_names: Vec<String> = tags
-        .iter()
-        .map(|(tag, _)| surface.trait_name(tag))
-        .collect();
+    let tags = tags_of(api, surface);
+    let trait_names: Vec<String> = tags.iter().map(|(tag, _)| tag.trait_name.clone()).collect();
     let routes = routes(operations);
     let mut items: Vec<ServerItem<'_>> = (0..tags.len()).map(ServerItem::Trait).collect();
     items.push(ServerItem::Router);
@@ -215,6 +192,16 @@ pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
         ServerItem::Dispatcher(_) | ServerItem::Methods(_) => true,
         _ => false,
     });
+    // Standard statuses are written as `StatusCode::OK`; import it when one is.
+    let status_code = operations
+        .iter()
+        .flat_map(shapes::response_variants)
+        .any(|variant| status_constant(variant.status).is_some())
+        .then(|| {
+            quote!(
+                use axum::http::StatusCode;
+            )
+        });
     let extract = if takes_request {
         quote!(
             use axum::extract::{Request, State};
@@ -232,6 +219,7 @@ pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
             use std::sync::Arc;
 
             #extract
+            #status_code
             use axum::response::{IntoResponse, Response};
             use contract_runtime::server as rt;
         },
@@ -243,11 +231,12 @@ pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
                 let methods = operations
                     .iter()
                     .map(|operation| trait_method(api, operation));
+                let tag = &tag.name;
                 let doc = match surface {
                     Surface::Api => format!(
                         " The operations tagged `{tag}`. Implement it and mount it with [`router`]."
                     ),
-                    Surface::Webhooks if tag == DEFAULT_TAG => {
+                    Surface::Webhooks if tag == "default" => {
                         " The webhooks the API sends. Implement it and mount it with [`router`]."
                             .to_string()
                     }
@@ -482,7 +471,7 @@ fn credentials_type(api: &Api, operation: &Operation) -> Option<TokenStream> {
 fn trait_method(api: &Api, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
     let module = shapes::module(operation);
-    let doc = docs::attrs(&operation_docs(operation));
+    let doc = docs::attrs(&operation_summary(operation));
     let credentials = credentials_type(api, operation).map(|ty| quote!(credentials: #ty,));
     let request = (!shapes::request_fields(operation).is_empty())
         .then(|| quote!(request: crate::operations::#module::Request,));
@@ -780,7 +769,20 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
     }
 }
 
+/// `http`'s constant for a standard code (`NOT_FOUND`), named by its reason phrase.
+fn status_constant(status: Status) -> Option<proc_macro2::Ident> {
+    let name = shapes::status_name(status);
+    (matches!(status, Status::Code(_)) && !name.starts_with("Status")).then(|| {
+        ident(&heck::ToShoutySnakeCase::to_shouty_snake_case(
+            name.as_str(),
+        ))
+    })
+}
+
 fn status_expr(status: Status) -> TokenStream {
+    if let Some(constant) = status_constant(status) {
+        return quote!(StatusCode::#constant);
+    }
     match status {
         Status::Code(code) => {
             let code = proc_macro2::Literal::u16_unsuffixed(code);

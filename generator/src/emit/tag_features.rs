@@ -42,7 +42,10 @@ impl TagFeatures {
         let features = tags
             .iter()
             .map(|(tag, _)| {
-                let base = format!("tag-{}", heck::ToKebabCase::to_kebab_case(tag.as_str()));
+                let base = format!(
+                    "tag-{}",
+                    heck::ToKebabCase::to_kebab_case(tag.name.as_str())
+                );
                 let mut name = base.clone();
                 let mut number = 2;
                 while !taken.insert(name.clone()) {

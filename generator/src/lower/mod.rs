@@ -28,8 +28,13 @@ pub use wire::{contracts, definitions};
 pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
     let mut schemas = SchemaLowering::new(document);
     schemas.lower_components(diagnostics);
-    let security_schemes = security_schemes(document);
+    // The client's methods share one namespace: its own, a setter per security scheme, then
+    // a method per operation (trait methods and modules take the same names).
     let mut method_names = Scope::default();
+    for own in CLIENT_METHODS {
+        method_names.claim(own.to_string());
+    }
+    let security_schemes = security_schemes(document, &mut method_names);
     let mut type_stems = Scope::default();
     let mut operations = Vec::new();
     let resolver = schemas.resolver;
@@ -89,6 +94,8 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
     }
     let (mut types, examples) = schemas.finish();
     cycles::break_cycles(&mut types);
+    let tags = tags(&operations, "Api");
+    let webhook_tags = tags_of_webhooks(&webhooks);
     let root = document.root();
     let info = root.obj("info").unwrap_or(Obj::empty());
     Api {
@@ -106,13 +113,60 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
         servers: servers(root),
         types,
         operations,
+        tags,
         webhooks,
+        webhook_tags,
         security_schemes,
         examples,
         // Built from this IR afterwards (`wire::contracts`).
         wire: contract_wire::Contract::default(),
         webhook_wire: contract_wire::Contract::default(),
     }
+}
+
+/// The methods `Client` has of its own: no operation or setter may take their names.
+const CLIENT_METHODS: &[&str] = &["new", "with_http_client", "for_default_server", "base_url"];
+
+/// The tag operations are grouped by (the first they list).
+const DEFAULT_TAG: &str = "default";
+
+/// Tags in first-use order, each with its operations and a trait name unique among them
+/// (`pets` and `Pets` are `PetsApi` and `PetsApi2`).
+fn tags(operations: &[Operation], suffix: &str) -> Vec<crate::ir::Tag> {
+    let mut tags: Vec<crate::ir::Tag> = Vec::new();
+    let mut trait_names = Scope::default();
+    for (index, operation) in operations.iter().enumerate() {
+        let name = operation.tags.first().map_or(DEFAULT_TAG, String::as_str);
+        match tags.iter_mut().find(|tag| tag.name == name) {
+            Some(tag) => tag.operations.push(index),
+            None => {
+                let base = names::type_name(name);
+                let base = base.strip_suffix("Model").unwrap_or(&base).to_string();
+                let wanted = if base.ends_with(suffix) {
+                    base
+                } else {
+                    format!("{base}{suffix}")
+                };
+                tags.push(crate::ir::Tag {
+                    name: name.to_string(),
+                    trait_name: trait_names.claim(wanted),
+                    operations: vec![index],
+                });
+            }
+        }
+    }
+    tags
+}
+
+/// The webhooks' tags: `Webhooks` for the untagged, `AccountWebhooks` for the rest.
+fn tags_of_webhooks(webhooks: &[Operation]) -> Vec<crate::ir::Tag> {
+    let mut tags = tags(webhooks, "Webhooks");
+    for tag in &mut tags {
+        if tag.name == DEFAULT_TAG && tag.trait_name == "DefaultWebhooks" {
+            tag.trait_name = "Webhooks".to_string();
+        }
+    }
+    tags
 }
 
 fn servers(root: Obj<'_>) -> Vec<Server> {
@@ -145,8 +199,13 @@ fn servers(root: Obj<'_>) -> Vec<Server> {
         .collect()
 }
 
-fn security_schemes(document: &Document) -> Vec<SecurityScheme> {
+fn security_schemes(document: &Document, method_names: &mut Scope) -> Vec<SecurityScheme> {
     let mut scope = Scope::default();
+    // The client's fields: its own, then one per scheme.
+    let mut fields = Scope::default();
+    for own in ["base_url", "http"] {
+        fields.claim(own.to_string());
+    }
     document
         .components("securitySchemes")
         .filter_map(|(name, scheme)| {
@@ -175,9 +234,13 @@ fn security_schemes(document: &Document) -> Vec<SecurityScheme> {
                 // credentials type, and requirements read it as met.
                 _ => return None,
             };
+            let value = names::value_name(name);
+            let value = value.trim_start_matches("r#");
             Some(SecurityScheme {
                 name: name.to_string(),
                 rust_name: scope.claim(names::type_name(name)),
+                setter: method_names.claim(format!("with_{value}")),
+                field: fields.claim(format!("credentials_{value}")),
                 kind,
                 description: scheme.text("description").map(str::to_string),
             })
