@@ -79,6 +79,14 @@ pub fn encode_path(
                 .collect::<Vec<_>>()
                 .join(separator)
         }
+        // `;k=v;k=v`: each property its own parameter.
+        Value::Object(fields) if style == Style::Matrix && explode => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|(key, item)| format!(";{}={}", encode(key), encode(&scalar_text(item))))
+                .collect();
+            return Ok(parts.concat());
+        }
         Value::Object(fields) => {
             let parts: Vec<String> = fields
                 .iter()
@@ -171,6 +179,10 @@ pub struct Raw {
     pub entries: Vec<(String, String)>,
     /// The delimiter between items of a non-exploded array.
     pub delimiter: Option<char>,
+    /// Every pair of the query, for an exploded `form` parameter: an object's properties are
+    /// then the query's own keys (`color=red&size=2`), which only the target type knows (a
+    /// struct's fields). Read only when nothing is given under the parameter's own name.
+    pub loose: Vec<(String, String)>,
 }
 
 impl Raw {
@@ -179,6 +191,62 @@ impl Raw {
             values: vec![text.into()],
             entries: Vec::new(),
             delimiter: Some(style.delimiter()),
+            loose: Vec::new(),
+        }
+    }
+
+    /// A path parameter's segment (already percent-decoded) in its style: `5`, `.5`, `;id=5`;
+    /// arrays `1,2`, `.1.2` (label, exploded), `;id=1;id=2` (matrix, exploded); objects
+    /// `k,v,k,v`, or `k=v,k=v` / `.k=v.k=v` / `;k=v;k=v` exploded.
+    pub fn from_path(text: &str, name: &str, style: Style, explode: bool) -> Self {
+        match (style, explode) {
+            (Style::Label, _) => {
+                let rest = text.strip_prefix('.').unwrap_or(text);
+                Self::delimited(rest, if explode { '.' } else { ',' }, explode)
+            }
+            (Style::Matrix, false) => {
+                let rest = text
+                    .strip_prefix(';')
+                    .and_then(|rest| rest.strip_prefix(name))
+                    .and_then(|rest| rest.strip_prefix('='))
+                    .unwrap_or(text);
+                Self::delimited(rest, ',', false)
+            }
+            (Style::Matrix, true) => {
+                let Some(rest) = text.strip_prefix(';') else {
+                    return Self::delimited(text, ',', false);
+                };
+                let prefix = format!("{name}=");
+                let parts: Vec<&str> = rest.split(';').collect();
+                Self {
+                    // `;id=1;id=2`: each item under the name; `;k=v;k=v`: an object.
+                    values: parts
+                        .iter()
+                        .filter_map(|part| part.strip_prefix(prefix.as_str()))
+                        .map(str::to_string)
+                        .collect(),
+                    entries: key_values(&parts),
+                    delimiter: None,
+                    loose: Vec::new(),
+                }
+            }
+            _ => Self::delimited(text, ',', explode),
+        }
+    }
+
+    /// One text whose array items are split at `delimiter`; exploded, its `k=v` parts are
+    /// also an object's entries.
+    fn delimited(text: &str, delimiter: char, explode: bool) -> Self {
+        let entries = if explode {
+            key_values(&text.split(delimiter).collect::<Vec<_>>())
+        } else {
+            Vec::new()
+        };
+        Self {
+            values: vec![text.to_string()],
+            entries,
+            delimiter: Some(delimiter),
+            loose: Vec::new(),
         }
     }
 
@@ -205,26 +273,78 @@ impl Raw {
         } else {
             Vec::new()
         };
+        let loose = if style == Style::Form && explode {
+            pairs.to_vec()
+        } else {
+            Vec::new()
+        };
         Self {
             values,
             entries,
             delimiter: (!explode || style != Style::Form).then(|| style.delimiter()),
+            loose,
         }
     }
 
     /// Reads the parameter as `T`; the error says what was wrong with the text.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, String> {
-        T::deserialize(RawDeserializer(self)).map_err(|err| err.0)
+        T::deserialize(RawDeserializer {
+            raw: self,
+            loose_only: false,
+        })
+        .map_err(|err| err.message)
     }
+
+    /// Reads the parameter as `T` if it is there: `None` when nothing is given under its name
+    /// and the query's other pairs are not its properties either (`T` reads none of them).
+    pub fn parse_present<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
+        if self.is_empty() && self.loose.is_empty() {
+            return Ok(None);
+        }
+        let deserializer = RawDeserializer {
+            raw: self,
+            loose_only: self.is_empty(),
+        };
+        match T::deserialize(deserializer) {
+            Ok(value) => Ok(Some(value)),
+            Err(err) if err.absent => Ok(None),
+            Err(err) => Err(err.message),
+        }
+    }
+}
+
+/// `k=v` parts as entries; none unless every part is one.
+fn key_values(parts: &[&str]) -> Vec<(String, String)> {
+    parts
+        .iter()
+        .map(|part| {
+            part.split_once('=')
+                .map(|(key, value)| (key.to_string(), value.to_string()))
+        })
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
 }
 
 /// Errors from reading parameter text.
 #[derive(Debug)]
-pub struct ParamError(String);
+pub struct ParamError {
+    message: String,
+    /// Nothing was given for the parameter (not an error of its text).
+    absent: bool,
+}
+
+impl ParamError {
+    fn absent() -> Self {
+        Self {
+            message: "no value given".into(),
+            absent: true,
+        }
+    }
+}
 
 impl std::fmt::Display for ParamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -232,11 +352,40 @@ impl std::error::Error for ParamError {}
 
 impl de::Error for ParamError {
     fn custom<T: std::fmt::Display>(msg: T) -> Self {
-        ParamError(msg.to_string())
+        Self {
+            message: msg.to_string(),
+            absent: false,
+        }
     }
 }
 
-struct RawDeserializer<'a>(&'a Raw);
+struct RawDeserializer<'a> {
+    raw: &'a Raw,
+    /// Only the query's loose pairs are there: a struct or map may read them; any other
+    /// type finds the parameter absent.
+    loose_only: bool,
+}
+
+impl RawDeserializer<'_> {
+    /// The loose pairs a struct with these fields (or, without fields, a map) reads.
+    fn loose_pairs(
+        &self,
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<(Text<'_>, Text<'_>)>, ParamError> {
+        let pairs: Vec<(Text<'_>, Text<'_>)> = self
+            .raw
+            .loose
+            .iter()
+            .filter(|(key, _)| fields.is_none_or(|fields| fields.contains(&key.as_str())))
+            .map(|(key, value)| (Text(key), Text(value)))
+            .collect();
+        if pairs.is_empty() {
+            Err(ParamError::absent())
+        } else {
+            Ok(pairs)
+        }
+    }
+}
 
 impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
     type Error = ParamError;
@@ -246,7 +395,7 @@ impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-        if self.0.is_empty() {
+        if self.raw.is_empty() && !self.loose_only {
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -254,7 +403,10 @@ impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-        let items: Vec<&str> = match (self.0.values.as_slice(), self.0.delimiter) {
+        if self.loose_only {
+            return Err(ParamError::absent());
+        }
+        let items: Vec<&str> = match (self.raw.values.as_slice(), self.raw.delimiter) {
             ([single], Some(_)) if single.is_empty() => Vec::new(),
             ([single], Some(delimiter)) => single.split(delimiter).collect(),
             (values, _) => values.iter().map(String::as_str).collect(),
@@ -263,12 +415,16 @@ impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-        let pairs: Vec<(String, String)> = if !self.0.entries.is_empty() {
-            self.0.entries.clone()
+        if self.loose_only {
+            let pairs = self.loose_pairs(None)?;
+            return visitor.visit_map(de::value::MapDeserializer::new(pairs.into_iter()));
+        }
+        let pairs: Vec<(String, String)> = if !self.raw.entries.is_empty() {
+            self.raw.entries.clone()
         } else {
             // Non-exploded form/simple object: `key,value,key,value`.
             let text = self
-                .0
+                .raw
                 .values
                 .first()
                 .map(String::as_str)
@@ -292,9 +448,14 @@ impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        _fields: &'static [&'static str],
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, ParamError> {
+        if self.loose_only {
+            // An exploded form object: the query's keys that are its fields.
+            let pairs = self.loose_pairs(Some(fields))?;
+            return visitor.visit_map(de::value::MapDeserializer::new(pairs.into_iter()));
+        }
         self.deserialize_map(visitor)
     }
 
@@ -339,11 +500,11 @@ use forward_scalars;
 
 impl RawDeserializer<'_> {
     fn first(&self) -> Result<Text<'_>, ParamError> {
-        self.0
+        self.raw
             .values
             .first()
             .map(|text| Text(text))
-            .ok_or_else(|| de::Error::custom("no value given"))
+            .ok_or_else(ParamError::absent)
     }
 }
 
@@ -361,7 +522,7 @@ macro_rules! parse_scalar {
     ($($method:ident => $visit:ident: $ty:ty,)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
             let parsed: $ty = self.0.parse().map_err(|_| {
-                ParamError(format!("`{}` is not a valid {}", self.0, stringify!($ty)))
+                de::Error::custom(format!("`{}` is not a valid {}", self.0, stringify!($ty)))
             })?;
             visitor.$visit(parsed)
         }

@@ -235,16 +235,11 @@ fn parse_raw<T: DeserializeOwned>(
     name: &str,
     required: bool,
 ) -> Result<Option<T>, Rejection> {
-    if raw.is_empty() {
-        return if required {
-            Err(param_rejection(location, name, "is required"))
-        } else {
-            Ok(None)
-        };
+    match raw.parse_present() {
+        Ok(None) if required => Err(param_rejection(location, name, "is required")),
+        Ok(found) => Ok(found),
+        Err(message) => Err(param_rejection(location, name, &without_values(&message))),
     }
-    raw.parse()
-        .map(Some)
-        .map_err(|message: String| param_rejection(location, name, &without_values(&message)))
 }
 
 /// A required parameter: present and well-formed, or a 400.
@@ -271,27 +266,17 @@ pub fn query<T: DeserializeOwned>(
     )
 }
 
-/// A path parameter from axum's captures (already percent-decoded).
+/// A path parameter from axum's captures (already percent-decoded), in its style and explode.
 pub fn path<T: DeserializeOwned>(
     captures: &[(String, String)],
     name: &str,
     style: Style,
+    explode: bool,
 ) -> Result<Option<T>, Rejection> {
     let raw = captures
         .iter()
         .find(|(key, _)| key == name)
-        .map(|(_, value)| {
-            let value = match style {
-                Style::Label => value.strip_prefix('.').unwrap_or(value),
-                Style::Matrix => value
-                    .strip_prefix(';')
-                    .and_then(|rest| rest.strip_prefix(name))
-                    .and_then(|rest| rest.strip_prefix('='))
-                    .unwrap_or(value),
-                _ => value,
-            };
-            Raw::single(value, style)
-        })
+        .map(|(_, value)| Raw::from_path(value, name, style, explode))
         .unwrap_or_default();
     parse_raw(&raw, "path", name, true)
 }

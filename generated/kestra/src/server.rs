@@ -102,7 +102,7 @@ async fn handle_accept_invitation<T: AuthApi>(
     let captures = rt::captures(&mut parts, &[("s5", "{invitationId}")]).await?;
     let request = crate::operations::accept_invitation::Request {
         invitation_id: rt::required(
-            rt::path(&captures, "invitationId", contract_runtime::Style::Simple),
+            rt::path(&captures, "invitationId", contract_runtime::Style::Simple, false),
             "path",
             "invitationId",
         )?,
@@ -119,7 +119,7 @@ async fn handle_create_from_invitation<T: AuthApi>(
     let captures = rt::captures(&mut parts, &[("s5", "{invitationId}")]).await?;
     let request = crate::operations::create_from_invitation::Request {
         invitation_id: rt::required(
-            rt::path(&captures, "invitationId", contract_runtime::Style::Simple),
+            rt::path(&captures, "invitationId", contract_runtime::Style::Simple, false),
             "path",
             "invitationId",
         )?,
@@ -170,7 +170,7 @@ async fn handle_request_code<T: AuthApi>(
     let captures = rt::captures(&mut parts, &[("s4", "{email}")]).await?;
     let request = crate::operations::request_code::Request {
         email: rt::required(
-            rt::path(&captures, "email", contract_runtime::Style::Simple),
+            rt::path(&captures, "email", contract_runtime::Style::Simple, false),
             "path",
             "email",
         )?,

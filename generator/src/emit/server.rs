@@ -694,7 +694,9 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
                     ParameterLocation::Query => {
                         quote!(rt::query(&query, #wire, #style, #explode, #required))
                     }
-                    ParameterLocation::Path => quote!(rt::path(&captures, #wire, #style)),
+                    ParameterLocation::Path => {
+                        quote!(rt::path(&captures, #wire, #style, #explode))
+                    }
                     ParameterLocation::Header => {
                         quote!(rt::header(&parts.headers, #wire, #required))
                     }
