@@ -205,9 +205,14 @@ fn fixture_crates_compile_without_warnings_and_behave() {
 /// `2` and `2.0` agree). `None` for a spec without examples.
 fn examples_test(fixture: &Fixture) -> Option<String> {
     let source = Source::read(&fixture.entry).unwrap();
-    let api = contractgen::lower_with(&source, &contractgen::LoadOptions { strict: fixture.strict })
-        .unwrap_or_else(|err| panic!("{err}"))
-        .api;
+    let api = contractgen::lower_with(
+        &source,
+        &contractgen::LoadOptions {
+            strict: fixture.strict,
+        },
+    )
+    .unwrap_or_else(|err| panic!("{err}"))
+    .api;
     if api.examples.is_empty() {
         return None;
     }
@@ -226,7 +231,7 @@ fn examples_test(fixture: &Fixture) -> Option<String> {
         ));
     }
     Some(format!(
-        r#"//! Every example of the fixture, through its generated type and back (written by tests/models.rs).
+        r##"//! Every example of the fixture, through its generated type and back (written by tests/models.rs).
 
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {{
     use serde_json::Value;
@@ -250,7 +255,7 @@ fn check<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str, json:
 #[test]
 fn examples_round_trip() {{
 {cases}}}
-"#
+"##
     ))
 }
 
