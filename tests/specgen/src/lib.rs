@@ -124,11 +124,23 @@ const PROPERTY_NAMES: &[&str] = &[
     "Id",
     "r#type",
 ];
-const SEGMENTS: &[&str] = &["users", "pets", "items", "v1", "me", "search", "a.b", "user-s"];
+const SEGMENTS: &[&str] = &[
+    "users", "pets", "items", "v1", "me", "search", "a.b", "user-s",
+];
 const PATH_PARAMS: &[&str] = &["id", "name", "userId", "user_id", "type", "self", "x"];
 const PARAM_NAMES: &[&str] = &[
-    "limit", "offset", "q", "filter", "tags", "X-Request-Id", "session", "type", "sort", "id",
-    "page[size]", "api_key",
+    "limit",
+    "offset",
+    "q",
+    "filter",
+    "tags",
+    "X-Request-Id",
+    "session",
+    "type",
+    "sort",
+    "id",
+    "page[size]",
+    "api_key",
 ];
 const OPERATION_IDS: &[&str] = &[
     "listUsers",
@@ -160,10 +172,24 @@ const STATUSES: &[&str] = &[
     "200", "201", "202", "204", "301", "400", "401", "403", "404", "409", "422", "4XX", "5XX",
     "default",
 ];
-const SECURITY_NAMES: &[&str] = &["bearer", "key", "basic", "oauth", "oidc", "cookie", "digest"];
+const SECURITY_NAMES: &[&str] = &[
+    "bearer", "key", "basic", "oauth", "oidc", "cookie", "digest",
+];
 const FORMATS: &[&str] = &[
-    "date-time", "date", "uuid", "byte", "binary", "password", "email", "uri", "int32", "int64",
-    "float", "double", "ipv4", "hostname",
+    "date-time",
+    "date",
+    "uuid",
+    "byte",
+    "binary",
+    "password",
+    "email",
+    "uri",
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "ipv4",
+    "hostname",
 ];
 
 struct Builder<'a, 'b> {
@@ -408,7 +434,16 @@ impl Builder<'_, '_> {
 
     fn string_enum(&mut self) -> Result<Value> {
         let pool = [
-            "active", "inactive", "ACTIVE", "a-b", "a_b", "", "1", "type", "Self", "with space",
+            "active",
+            "inactive",
+            "ACTIVE",
+            "a-b",
+            "a_b",
+            "",
+            "1",
+            "type",
+            "Self",
+            "with space",
             "ünï",
         ];
         let count = self.count(4)?;
@@ -505,7 +540,9 @@ impl Builder<'_, '_> {
                 0 => json!({"type": ["string", "null"]}),
                 1 => json!({"type": ["string", "integer"]}),
                 2 => json!({"const": self.pick(&["fixed", "a-b", ""])?}),
-                3 => json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": false}),
+                3 => {
+                    json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": false})
+                }
                 4 => json!({"type": "object", "patternProperties": {"^x-": {"type": "string"}}}),
                 _ => json!(self.u.arbitrary::<bool>()?),
             },
@@ -528,7 +565,10 @@ impl Builder<'_, '_> {
             map.insert("description".into(), json!(text));
         }
         if self.u.ratio(1, 10)? {
-            map.insert("title".into(), json!(self.pick(&["Thing", "type", "A title"])?));
+            map.insert(
+                "title".into(),
+                json!(self.pick(&["Thing", "type", "A title"])?),
+            );
         }
         if self.u.ratio(1, 10)? {
             map.insert("readOnly".into(), json!(true));
@@ -539,7 +579,10 @@ impl Builder<'_, '_> {
             map.insert("deprecated".into(), json!(true));
         }
         if self.u.ratio(1, 8)? {
-            let example = self.u.choose(&[json!("text"), json!(3), json!({"id": 1}), json!(null)])?.clone();
+            let example = self
+                .u
+                .choose(&[json!("text"), json!(3), json!({"id": 1}), json!(null)])?
+                .clone();
             map.insert("example".into(), example);
         }
         if self.u.ratio(1, 12)? {
@@ -602,7 +645,9 @@ impl Builder<'_, '_> {
             Dialect::OpenApi32 => &[
                 "get", "put", "post", "delete", "patch", "head", "options", "trace", "query",
             ],
-            _ => &["get", "put", "post", "delete", "patch", "head", "options", "trace"],
+            _ => &[
+                "get", "put", "post", "delete", "patch", "head", "options", "trace",
+            ],
         };
         let count = self.count(3)?;
         for _ in 0..count {
@@ -663,8 +708,8 @@ impl Builder<'_, '_> {
                 parameters.push(self.parameter(None)?);
             }
         }
-        let has_body = matches!(method, "post" | "put" | "patch" | "query" | "copy")
-            || self.u.ratio(1, 10)?;
+        let has_body =
+            matches!(method, "post" | "put" | "patch" | "query" | "copy") || self.u.ratio(1, 10)?;
         if has_body {
             if self.v3() {
                 let body = self.request_body()?;
@@ -741,7 +786,9 @@ impl Builder<'_, '_> {
             0 => json!({"type": "integer", "minimum": 0}),
             1 => json!({"type": "array", "items": {"type": "string"}}),
             2 => json!({"type": "array", "items": {"type": "integer", "format": "int32"}}),
-            3 => json!({"type": "object", "properties": {"color": {"type": "string"}, "size": {"type": "integer"}}}),
+            3 => {
+                json!({"type": "object", "properties": {"color": {"type": "string"}, "size": {"type": "integer"}}})
+            }
             4 => json!({"type": "boolean"}),
             5 => self.schema(2)?,
             _ => json!({"type": "string"}),
@@ -914,7 +961,9 @@ impl Builder<'_, '_> {
                 (0, _) => json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"}),
                 (1, _) => json!({"type": "apiKey", "in": "query", "name": "api_key"}),
                 (2, true) => json!({"type": "apiKey", "in": "cookie", "name": "session"}),
-                (3, true) => json!({"type": "http", "scheme": self.pick(&["bearer", "basic", "Digest", "Bearer", "hoba"])?}),
+                (3, true) => {
+                    json!({"type": "http", "scheme": self.pick(&["bearer", "basic", "Digest", "Bearer", "hoba"])?})
+                }
                 (3, false) | (2, false) => json!({"type": "basic"}),
                 (4, true) => json!({"type": "oauth2", "flows": {
                     "authorizationCode": {
@@ -923,10 +972,14 @@ impl Builder<'_, '_> {
                         "scopes": {"read": "read", "write": "write"}
                     }
                 }}),
-                (4, false) => json!({"type": "oauth2", "flow": self.pick(&["accessCode", "implicit", "password", "application"])?,
+                (4, false) => {
+                    json!({"type": "oauth2", "flow": self.pick(&["accessCode", "implicit", "password", "application"])?,
                     "authorizationUrl": "https://example.com/auth", "tokenUrl": "https://example.com/token",
-                    "scopes": {"read": "read"}}),
-                (5, true) => json!({"type": "openIdConnect", "openIdConnectUrl": "https://example.com/.well-known"}),
+                    "scopes": {"read": "read"}})
+                }
+                (5, true) => {
+                    json!({"type": "openIdConnect", "openIdConnectUrl": "https://example.com/.well-known"})
+                }
                 (6, true) if self.dialect != Dialect::OpenApi30 => json!({"type": "mutualTLS"}),
                 _ => json!({"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}),
             };
