@@ -103,7 +103,17 @@ pub fn emit_models(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
 ) -> crate::emit::ItemsFile<'_> {
-    let imports = (!api.types.is_empty()).then(|| {
+    // Aliases (`pub type A = B;`) derive nothing: a crate of only aliases needs no serde.
+    let derives = api.types.iter().any(|def| {
+        !matches!(
+            def.kind,
+            crate::ir::TypeKind::Alias {
+                recursive: false,
+                ..
+            }
+        )
+    });
+    let imports = derives.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
