@@ -148,7 +148,7 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), String> {
         .filter(|(_, figures)| figures.failure.is_some())
         .collect();
     if failed.is_empty() {
-        println!("{} passed, 0 failed", results.len());
+        println!("fuzz: {} passed, 0 failed", results.len());
         Ok(())
     } else {
         for (target, figures) in &failed {
@@ -160,7 +160,7 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), String> {
             }
         }
         Err(format!(
-            "{} passed, {} failed",
+            "fuzz: {} passed, {} failed",
             results.len() - failed.len(),
             failed.len()
         ))

@@ -66,6 +66,7 @@ pub fn build(u: &mut Unstructured<'_>) -> Result<Spec> {
         u,
         dialect,
         schemas: Vec::new(),
+        shared: false,
     };
     let root = builder.document()?;
     let text = if json {
@@ -197,6 +198,8 @@ struct Builder<'a, 'b> {
     dialect: Dialect,
     /// The component schemas declared so far (references mostly name these).
     schemas: Vec<String>,
+    /// Whether `components` has the shared parameter and response that operations may name.
+    shared: bool,
 }
 
 impl Builder<'_, '_> {
@@ -271,6 +274,7 @@ impl Builder<'_, '_> {
             }
         }
 
+        self.shared = self.v3() && self.u.ratio(1, 4)?;
         let paths = self.paths(&security_schemes)?;
         let webhooks = if self.json_schema() && self.u.ratio(1, 4)? {
             Some(self.webhooks(&security_schemes)?)
@@ -295,7 +299,7 @@ impl Builder<'_, '_> {
                     Value::Object(security_schemes.clone()),
                 );
             }
-            if self.u.ratio(1, 4)? {
+            if self.shared {
                 let parameter = self.parameter(None)?;
                 components.insert("parameters".into(), json!({ "Shared": parameter }));
                 let response = self.response()?;
@@ -334,12 +338,12 @@ impl Builder<'_, '_> {
         } else {
             "#/definitions/"
         };
-        // Mostly a declared component; sometimes a dangling name or a path into one.
-        let target = if !self.schemas.is_empty() && !self.u.ratio(1, 12)? {
+        // Mostly a declared component; now and then a dangling name.
+        let target = if !self.schemas.is_empty() && !self.u.ratio(1, 64)? {
             let index = self.u.choose_index(self.schemas.len())?;
             self.schemas[index].clone()
         } else {
-            self.pick(&["Missing", "User/properties/id", "a~1b"])?
+            self.pick(&["Missing", "a~1b"])?
                 .to_string()
         };
         Ok(json!({ "$ref": format!("{prefix}{target}") }))
@@ -446,7 +450,12 @@ impl Builder<'_, '_> {
             "with space",
             "ünï",
         ];
-        let count = self.count(4)?;
+        // `enum: []` now and then (a repair).
+        let count = if self.u.ratio(1, 16)? {
+            0
+        } else {
+            self.u.int_in_range(1..=4)?
+        };
         let mut values = Vec::new();
         for _ in 0..count {
             values.push(json!(self.pick(&pool)?));
@@ -649,7 +658,12 @@ impl Builder<'_, '_> {
                 "get", "put", "post", "delete", "patch", "head", "options", "trace",
             ],
         };
-        let count = self.count(3)?;
+        // An empty path item now and then (a repair).
+        let count = if self.u.ratio(1, 16)? {
+            0
+        } else {
+            self.u.int_in_range(1..=3)?
+        };
         for _ in 0..count {
             let method = self.pick(methods)?;
             let operation = self.operation(method, path_params, schemes)?;
@@ -702,7 +716,7 @@ impl Builder<'_, '_> {
         }
         let count = self.count(4)?;
         for _ in 0..count {
-            if self.v3() && self.u.ratio(1, 10)? {
+            if self.shared && self.u.ratio(1, 10)? {
                 parameters.push(json!({"$ref": "#/components/parameters/Shared"}));
             } else {
                 parameters.push(self.parameter(None)?);
@@ -725,7 +739,7 @@ impl Builder<'_, '_> {
         let count = self.u.int_in_range(0..=3)?;
         for _ in 0..count {
             let status = self.pick(STATUSES)?;
-            let response = if self.v3() && self.u.ratio(1, 10)? {
+            let response = if self.shared && self.u.ratio(1, 10)? {
                 json!({"$ref": "#/components/responses/Problem"})
             } else {
                 self.response()?
@@ -758,7 +772,13 @@ impl Builder<'_, '_> {
         };
         if self.v3() {
             if self.u.ratio(1, 4)? {
-                parameter["style"] = json!(self.pick(&["simple", "label", "matrix", "form"])?);
+                // `form` is not a path style: refused, now and then.
+                let styles: &[&str] = if self.u.ratio(1, 32)? {
+                    &["form"]
+                } else {
+                    &["simple", "label", "matrix"]
+                };
+                parameter["style"] = json!(self.pick(styles)?);
                 parameter["explode"] = json!(self.u.arbitrary::<bool>()?);
             }
             parameter["schema"] = schema;
@@ -772,7 +792,8 @@ impl Builder<'_, '_> {
         let location = match location {
             Some(location) => location,
             None if self.v3() => self.pick(&["query", "query", "header", "cookie"])?,
-            None => self.pick(&["query", "query", "header", "formData"])?,
+            // Form data only instead of a body (two kinds of body are refused).
+            None => self.pick(&["query", "query", "header"])?,
         };
         let name = self.pick(PARAM_NAMES)?;
         let mut parameter = json!({"name": name, "in": location});
@@ -799,16 +820,12 @@ impl Builder<'_, '_> {
                 parameter["content"] = json!({ media: {"schema": schema} });
             } else {
                 if self.u.ratio(1, 2)? {
+                    // A style the location does not allow, now and then (refused).
                     let styles: &[&str] = match location {
-                        "query" => &[
-                            "form",
-                            "spaceDelimited",
-                            "pipeDelimited",
-                            "deepObject",
-                            "simple",
-                        ],
-                        "header" => &["simple", "form"],
-                        _ => &["form", "simple"],
+                        _ if self.u.ratio(1, 32)? => &["simple", "form", "matrix"],
+                        "query" => &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+                        "header" => &["simple"],
+                        _ => &["form"],
                     };
                     parameter["style"] = json!(self.pick(styles)?);
                 }
@@ -820,7 +837,7 @@ impl Builder<'_, '_> {
                 }
                 parameter["schema"] = schema;
             }
-            if self.dialect == Dialect::OpenApi32 && self.u.ratio(1, 20)? {
+            if self.dialect == Dialect::OpenApi32 && self.u.ratio(1, 100)? {
                 parameter["in"] = json!("querystring");
             }
         } else {
@@ -996,10 +1013,13 @@ impl Builder<'_, '_> {
             let mut requirement = Map::new();
             let members = self.count(2)?;
             for _ in 0..members {
-                let name = if !names.is_empty() && !self.u.ratio(1, 10)? {
-                    names[self.u.choose_index(names.len())?].clone()
-                } else {
+                // A scheme that is not declared, now and then (refused).
+                let name = if self.u.ratio(1, 48)? {
                     "undeclared".to_string()
+                } else if names.is_empty() {
+                    break;
+                } else {
+                    names[self.u.choose_index(names.len())?].clone()
                 };
                 let scopes = if self.u.ratio(1, 4)? {
                     json!(["read"])
