@@ -72,3 +72,39 @@ paths:
     assert_eq!(errors[0].pointer, "/paths/~1a/description");
     assert_eq!(errors[0].line, Some(9), "{error}");
 }
+
+/// A `$ref` may name any path: one to a device or a pipe (`/dev/zero`, `/dev/stdin`) was read
+/// to its end, which never comes (unbounded memory, or a hang), and one to a huge file was
+/// read whole. Only regular files are read, and only up to a limit; anything else is a
+/// located error naming the file.
+#[test]
+fn references_to_devices_and_huge_files_are_refused() {
+    let spec = |target: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '{target}#/X'}}\n"
+        )
+    };
+    // /dev/null reads as nothing at all, so it is safe to try even where the check is missing.
+    let source = Source::new("regression.yaml", spec("/dev/null"));
+    let error = contractgen::generate(&source, &settings(false)).expect_err("not a spec file");
+    assert_no_internal_error(&error.diagnostics);
+    assert!(error.to_string().contains("not a regular file"), "{error}");
+    let located = error.errors().next().unwrap();
+    assert_eq!(located.line, Some(11), "{error}");
+
+    // A sparse file (no disk used) larger than the limit.
+    let dir = std::env::temp_dir().join(format!("contractgen-huge-ref-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let huge = dir.join("huge.yaml");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(contractgen::load::MAX_REFERENCED_FILE + 1)
+        .unwrap();
+    drop(file);
+    let source = Source::new("regression.yaml", spec(&huge.display().to_string()));
+    let started = std::time::Instant::now();
+    let error = contractgen::generate(&source, &settings(false)).expect_err("too large");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_no_internal_error(&error.diagnostics);
+    assert!(error.to_string().contains("larger than"), "{error}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

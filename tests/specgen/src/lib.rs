@@ -343,8 +343,7 @@ impl Builder<'_, '_> {
             let index = self.u.choose_index(self.schemas.len())?;
             self.schemas[index].clone()
         } else {
-            self.pick(&["Missing", "a~1b"])?
-                .to_string()
+            self.pick(&["Missing", "a~1b"])?.to_string()
         };
         Ok(json!({ "$ref": format!("{prefix}{target}") }))
     }
