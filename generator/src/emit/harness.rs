@@ -57,10 +57,11 @@ pub fn emit_harness(api: &Api) -> TokenStream {
 
 /// The API's contract, layer and conformance kit.
 fn api_checks(api: &Api) -> TokenStream {
-    let trait_names: Vec<_> = tags_of(&api.operations)
-        .iter()
-        .map(|(tag, _)| format_ident!("{}", Surface::Api.trait_name(tag)))
-        .collect();
+    let trait_names: Vec<_> =
+        crate::emit::server::trait_names(Surface::Api, &tags_of(&api.operations))
+            .iter()
+            .map(|name| format_ident!("{}", name))
+            .collect();
     let bound = quote!(#(crate::server::#trait_names)+*);
     quote! {
         /// The wire contract: every operation's parameters, bodies, responses and security,

@@ -67,6 +67,15 @@ impl Surface {
     }
 }
 
+/// The trait of each tag, in order: tags that differ only in case or punctuation (`users`,
+/// `Users`) would name one trait, so later ones are numbered (`UsersApi2`).
+pub fn trait_names(surface: Surface, tags: &[(String, Vec<&Operation>)]) -> Vec<String> {
+    let mut scope = names::Scope::default();
+    tags.iter()
+        .map(|(tag, _)| scope.claim(surface.trait_name(tag)))
+        .collect()
+}
+
 /// The tag of operations that have none.
 const DEFAULT_TAG: &str = "default";
 
@@ -143,10 +152,7 @@ fn routes(operations: &[Operation]) -> Routes<'_> {
 pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
     let operations = surface.operations(api);
     let tags = tags_of(operations);
-    let trait_names: Vec<String> = tags
-        .iter()
-        .map(|(tag, _)| surface.trait_name(tag))
-        .collect();
+    let trait_names = trait_names(surface, &tags);
     let routes = routes(operations);
     let mut items: Vec<ServerItem<'_>> = (0..tags.len()).map(ServerItem::Trait).collect();
     items.push(ServerItem::Router);
