@@ -69,7 +69,7 @@ pub fn ref_pointer(reference: &str) -> Option<String> {
 }
 
 /// The name of the component at `pointer`, when it is one (`/components/schemas/Pet`).
-pub fn component_name<'p>(pointer: &'p str, section: &str) -> Option<String> {
+pub fn component_name(pointer: &str, section: &str) -> Option<String> {
     let rest = pointer.strip_prefix("/components/")?;
     let name = rest.strip_prefix(section)?.strip_prefix('/')?;
     (!name.contains('/')).then(|| unescape_token(name))
@@ -464,6 +464,9 @@ impl<'a> Walk<'a, '_> {
                     self.node(child, child_role, &child_at);
                 }
             }
+            // Not collapsed into the guard: a boolean schema in 3.1 must not fall through to
+            // the arms below.
+            #[allow(clippy::collapsible_match)]
             Value::Bool(_) if role == Role::Schema => {
                 if !self.json_schema() {
                     self.diagnostics.error(

@@ -30,7 +30,7 @@ pub fn needs_bundling(text: &str) -> bool {
     while let Some(found) = rest.find("$ref") {
         rest = &rest[found + 4..];
         let value = rest
-            .trim_start_matches(|c: char| c == '"' || c == '\'')
+            .trim_start_matches(['"', '\''])
             .trim_start()
             .strip_prefix(':')
             .map(|value| {

@@ -1183,7 +1183,7 @@ pub fn docs_of(schema: &Schema<'_>) -> Docs {
     }
     let types = schema.types().map(|types| types.without_null());
     if let Some(values) = schema.enumeration()
-        && !types.is_none_or(|types| types.single() == Some(JsonType::String))
+        && types.is_some_and(|types| types.single() != Some(JsonType::String))
     {
         let values: Vec<String> = values.iter().map(Value::to_string).collect();
         notes.push(format!("Allowed values: {}.", values.join(", ")));
