@@ -382,7 +382,7 @@ impl Contract {
                 "path" => path_values
                     .iter()
                     .filter(|(name, _)| *name == parameter.name)
-                    .map(|(_, value)| value.clone())
+                    .flat_map(|(_, value)| path_parts(value, parameter, self.definitions()))
                     .collect(),
                 "query" => query_values(&query, parameter, self.definitions()),
                 "header" => request
@@ -1078,6 +1078,50 @@ fn query_values(
         .filter(|(key, _)| *key == parameter.name)
         .map(|(_, value)| value.clone())
         .collect()
+}
+
+/// A path parameter's segment in its style, as the router reads it (`params::Raw::from_path`):
+/// the label or matrix prefix off, and an exploded array or object in its parts (`.1.2`,
+/// `;id=1;id=2`, `k=v,k=v`), as [`Contract::parameter_value`] takes them.
+fn path_parts(value: &str, parameter: &Parameter, defs: &Map<String, Value>) -> Vec<String> {
+    let name = parameter.name.as_str();
+    let structured = matches!(
+        schema_type(resolve(&parameter.schema, defs)),
+        Some("array" | "object")
+    );
+    let explode = parameter.explode && structured;
+    let parts = |text: &str, delimiter: char| -> Vec<String> {
+        if explode {
+            text.split(delimiter).map(str::to_string).collect()
+        } else {
+            vec![text.to_string()]
+        }
+    };
+    match parameter.style.as_str() {
+        "label" => {
+            let rest = value.strip_prefix('.').unwrap_or(value);
+            parts(rest, if parameter.explode { '.' } else { ',' })
+        }
+        "matrix" if parameter.explode => match value.strip_prefix(';') {
+            Some(rest) => {
+                let prefix = format!("{name}=");
+                rest.split(';')
+                    .map(|part| part.strip_prefix(prefix.as_str()).unwrap_or(part))
+                    .map(str::to_string)
+                    .collect()
+            }
+            None => vec![value.to_string()],
+        },
+        "matrix" => {
+            let rest = value
+                .strip_prefix(';')
+                .and_then(|rest| rest.strip_prefix(name))
+                .and_then(|rest| rest.strip_prefix('='))
+                .unwrap_or(value);
+            vec![rest.to_string()]
+        }
+        _ => parts(value, ','),
+    }
 }
 
 fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
