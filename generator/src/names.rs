@@ -82,6 +82,10 @@ fn pascal(raw: &str) -> String {
     let spelled = spell_leading_sign(raw);
     let mut name = spelled.to_upper_camel_case();
     name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    // Letters that are not ASCII are dropped: the first one left may be lowercase (`ünï`).
+    if let Some(first) = name.get(..1) {
+        name = first.to_ascii_uppercase() + &name[1..];
+    }
     if name.is_empty() {
         name.push_str("Empty");
     }

@@ -1,5 +1,7 @@
 //! `cargo xtask`: the project's front end. `generate` writes `generated/` from `specs/`,
 //! `check` fails when they differ, `corpus` tries the generator on real-world specs,
+//! `fuzz` runs the fuzz targets and `fuzz-compile` compiles crates generated from the
+//! fuzzer's specs,
 //! `breaking` classifies the changes between two versions of a spec, `serve` runs a reference
 //! implementation.
 
@@ -7,6 +9,7 @@ mod bench;
 mod breaking;
 mod codegen;
 mod corpus;
+mod fuzz;
 mod serve;
 
 use std::path::PathBuf;
@@ -78,6 +81,28 @@ enum Command {
     /// Classify spec changes (against a git revision, or between two files) as breaking,
     /// possibly breaking or non-breaking; fails on unacknowledged breaking changes.
     Breaking(breaking::Args),
+    /// Run each cargo-fuzz target of fuzz/ in turn (nightly and cargo-fuzz needed) with the
+    /// committed seed corpus; prints executions, coverage and crashes per target.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 300)]
+        seconds: u64,
+        /// Only this target (load_yaml, load_json, generate_structured, param_decode,
+        /// validate_request).
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// Generate a crate for each of N inputs of the generate_structured corpus and compile
+    /// it with clippy, warnings denied; reports how many generated and compiled.
+    FuzzCompile {
+        /// How many inputs to try.
+        #[arg(long, default_value_t = 40)]
+        count: usize,
+        /// Corpus folders to read (default: fuzz/corpus/generate_structured, then
+        /// target/fuzz/generate_structured/corpus).
+        #[arg(long)]
+        dir: Vec<PathBuf>,
+    },
     /// Serve the reference implementation of one API on 127.0.0.1, with a demo account.
     Serve {
         /// zrok, kestra, persona, pterodactyl or soracom.
@@ -112,6 +137,8 @@ fn main() -> ExitCode {
         } => corpus::run(dir, only.as_deref(), !no_build, verbose),
         // Its own exit status: 1 for breaking changes, 2 for unreadable input.
         Command::Breaking(args) => return breaking::run(&args),
+        Command::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
+        Command::FuzzCompile { count, dir } => fuzz::compile(count, dir),
         Command::Serve { api, port, rest } => serve::run(&api, port, &rest),
     };
     match result {

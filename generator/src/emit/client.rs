@@ -456,6 +456,8 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
             _ => return Err(received.unexpected()),
         })),
     };
+    // Without a documented response nothing names the enum's variants.
+    let import = (!variants.is_empty()).then(|| quote!(use crate::operations::#module::Response;));
     let method = method_tokens(&operation.method);
     let builder_binding = if body.is_some()
         || scheme_indices.iter().any(|index| {
@@ -471,7 +473,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     quote! {
         #doc
         pub async fn #name(&self, #argument) -> Result<crate::operations::#module::Response, ClientError> {
-            use crate::operations::#module::Response;
+            #import
             let mut parts = rt::RequestParts::new();
             #(#path)*
             #(#params)*

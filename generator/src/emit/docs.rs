@@ -77,11 +77,12 @@ pub fn push_prose(out: &mut Vec<String>, text: &str) {
                 in_fence = true;
                 let indent = &line[..line.len() - trimmed.len()];
                 let info = info.trim();
-                // Only fences that say `rust` are Rust; anything else is shown, not compiled.
-                let info = if info.is_empty() || !info.starts_with("rust") {
-                    "text"
+                // The spec's code is the vendor's, not this crate's: a `rust` fence is shown
+                // as Rust but never compiled as a doctest; anything else is text.
+                let info = if info.starts_with("rust") {
+                    "rust,ignore"
                 } else {
-                    info
+                    "text"
                 };
                 out.push(format!("{indent}```{info}"));
             }

@@ -103,7 +103,17 @@ pub fn emit_models(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
 ) -> crate::emit::ItemsFile<'_> {
-    let imports = (!api.types.is_empty()).then(|| {
+    // Aliases (`pub type A = B;`) derive nothing: a crate of only aliases needs no serde.
+    let derives = api.types.iter().any(|def| {
+        !matches!(
+            def.kind,
+            crate::ir::TypeKind::Alias {
+                recursive: false,
+                ..
+            }
+        )
+    });
+    let imports = derives.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
@@ -385,10 +395,22 @@ impl<'a> ModelsEmitter<'a> {
         // Serialised as the member itself (which carries the tag property); deserialised by
         // reading the tag first, so the error names the tag instead of "no variant matched".
         let property = &discriminator.property;
-        let all_tags: Vec<&String> = union.variants.iter().flat_map(|v| &v.tags).collect();
-        let arms = union.variants.iter().map(|variant| {
+        // A tag selects the first member that claims it (`oneOf: [A, A]` names one member
+        // twice); a member whose tags are all claimed already gets no arm.
+        let mut claimed: Vec<&String> = Vec::new();
+        let mut arms_tags: Vec<Vec<&String>> = Vec::new();
+        for variant in &union.variants {
+            let own: Vec<&String> = variant
+                .tags
+                .iter()
+                .filter(|tag| !claimed.contains(tag))
+                .collect();
+            claimed.extend(&own);
+            arms_tags.push(own);
+        }
+        let all_tags = &claimed;
+        let arms = union.variants.iter().zip(&arms_tags).filter(|(_, tags)| !tags.is_empty()).map(|(variant, tags)| {
             let variant_name = ident(&variant.rust_name);
-            let tags = &variant.tags;
             let build = if variant.boxed {
                 quote!(|inner| Self::#variant_name(Box::new(inner)))
             } else {

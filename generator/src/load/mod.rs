@@ -48,7 +48,7 @@ impl Source {
     /// Reads a spec from disk; an unreadable file is reported like any other diagnostic.
     pub fn read(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        match std::fs::read_to_string(path) {
+        match read_file(path) {
             Ok(text) => Ok(Self::new(path, text)),
             Err(err) => Err(Error::file(path, format!("cannot read the file: {err}"))),
         }
@@ -60,14 +60,47 @@ impl Source {
         self
     }
 
-    /// The text of a file a `$ref` names: in memory, else on disk.
+    /// The text of a file a `$ref` names: in memory, else on disk. Only a regular file of at
+    /// most [`MAX_REFERENCED_FILE`] bytes is read: a device or a pipe (`/dev/zero`) would
+    /// never end.
     pub(crate) fn read_referenced(&self, path: &Path) -> std::io::Result<String> {
         match self.files.get(path) {
             Some(text) => Ok(text.clone()),
-            None => std::fs::read_to_string(path),
+            None => read_file(path),
         }
     }
 }
+
+/// A spec file's text: a regular file of at most [`MAX_REFERENCED_FILE`] bytes.
+fn read_file(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let too_large = || {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {} MiB", MAX_REFERENCED_FILE / (1024 * 1024)),
+        )
+    };
+    if metadata.len() > MAX_REFERENCED_FILE {
+        return Err(too_large());
+    }
+    // The file may grow while it is read: never read past the limit.
+    let mut text = String::new();
+    file.take(MAX_REFERENCED_FILE + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_REFERENCED_FILE {
+        return Err(too_large());
+    }
+    Ok(text)
+}
+
+/// The largest spec file read (the entry, or a file a `$ref` brings in); the largest real
+/// spec we know, GitHub's, is 13 MB.
+pub const MAX_REFERENCED_FILE: u64 = 64 * 1024 * 1024;
 
 /// How lenient loading is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
