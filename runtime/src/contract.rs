@@ -78,6 +78,29 @@ impl fmt::Display for Direction {
     }
 }
 
+/// What kind of difference a [`Violation`] is: the validation layer answers a broken
+/// request by the kinds of its violations, never by their wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ViolationKind {
+    /// None of the operation's security requirements is met.
+    MissingCredentials,
+    /// A required parameter, header or body is absent.
+    Missing,
+    /// `Content-Type` is missing on a body, or names a media type that is not documented.
+    UndocumentedMediaType,
+    /// The body is not in its media type's syntax (JSON that does not parse, text that is
+    /// not UTF-8).
+    MalformedBody,
+    /// A body where the operation documents none.
+    UndocumentedBody,
+    /// A value that does not decode in its style, or that breaks its schema.
+    Invalid,
+    /// A status the operation does not document.
+    UndocumentedStatus,
+    /// The contract's own schema cannot be compiled (a generator bug).
+    UnusableSchema,
+}
+
 /// One way a message differs from the contract.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Violation {
@@ -86,6 +109,7 @@ pub struct Violation {
     /// Where in the message: `/body/email`, `/query/limit`, `/header/content-type`,
     /// `/status`, `/credentials`.
     pub pointer: String,
+    pub kind: ViolationKind,
     pub reason: String,
 }
 
@@ -308,7 +332,11 @@ impl Contract {
         };
         let mut found = Findings::new(&operation.id, Direction::Request);
         if !self.credentials_present(operation, request) {
-            found.push("/credentials", self.credentials_expected(operation));
+            found.push(
+                "/credentials",
+                ViolationKind::MissingCredentials,
+                self.credentials_expected(operation),
+            );
         }
         let path_values = operation.path.match_path(request.path).unwrap_or_default();
         let query = Query::parse(request.query);
@@ -330,14 +358,14 @@ impl Contract {
             let pointer = format!("/{}/{}", parameter.location, parameter.name);
             if raw.is_absent() {
                 if parameter.required {
-                    found.push(&pointer, "is required".into());
+                    found.push(&pointer, ViolationKind::Missing, "is required".into());
                 }
                 continue;
             }
             let value = match self.parameter_value(parameter, &raw) {
                 Ok(value) => value,
                 Err(message) => {
-                    found.push(&pointer, message);
+                    found.push(&pointer, ViolationKind::Invalid, message);
                     continue;
                 }
             };
@@ -359,7 +387,11 @@ impl Contract {
                 &mut found,
             ),
             None if !request.body.is_empty() => {
-                found.push("/body", "the operation documents no request body".into());
+                found.push(
+                    "/body",
+                    ViolationKind::UndocumentedBody,
+                    "the operation documents no request body".into(),
+                );
             }
             None => {}
         }
@@ -406,6 +438,7 @@ impl Contract {
                 .collect();
             found.push(
                 "/status",
+                ViolationKind::UndocumentedStatus,
                 format!(
                     "{} is not documented (documented: {})",
                     status,
@@ -429,7 +462,7 @@ impl Contract {
                 .collect();
             if values.is_empty() {
                 if header.required {
-                    found.push(&pointer, "is required".into());
+                    found.push(&pointer, ViolationKind::Missing, "is required".into());
                 }
                 continue;
             }
@@ -454,6 +487,7 @@ impl Contract {
                     spec.content.iter().map(|m| m.media_type.as_str()).collect();
                 found.push(
                     "/header/content-type",
+                    ViolationKind::UndocumentedMediaType,
                     format!(
                         "`{given}` is not documented (documented: {})",
                         documented.join(", ")
@@ -466,6 +500,7 @@ impl Contract {
             if !body.is_empty() {
                 found.push(
                     "/body",
+                    ViolationKind::UndocumentedBody,
                     format!(
                         "no body is documented for {}, got {} bytes",
                         spec.status,
@@ -582,6 +617,7 @@ impl Contract {
                 let documented: Vec<&str> = content.iter().map(|m| m.media_type.as_str()).collect();
                 found.push(
                     "/body",
+                    ViolationKind::Missing,
                     format!("a body is required ({})", documented.join(", ")),
                 );
             }
@@ -593,6 +629,7 @@ impl Contract {
         else {
             found.push(
                 "/header/content-type",
+                ViolationKind::UndocumentedMediaType,
                 "missing, but the message has a body".into(),
             );
             return;
@@ -601,6 +638,7 @@ impl Contract {
             let documented: Vec<&str> = content.iter().map(|m| m.media_type.as_str()).collect();
             found.push(
                 "/header/content-type",
+                ViolationKind::UndocumentedMediaType,
                 format!(
                     "`{given}` is not documented (documented: {})",
                     documented.join(", ")
@@ -613,7 +651,11 @@ impl Contract {
             MediaKind::Json => match serde_json::from_slice::<Value>(body) {
                 Ok(value) => value,
                 Err(err) => {
-                    found.push("/body", format!("not valid JSON: {err}"));
+                    found.push(
+                        "/body",
+                        ViolationKind::MalformedBody,
+                        format!("not valid JSON: {err}"),
+                    );
                     return;
                 }
             },
@@ -621,7 +663,11 @@ impl Contract {
             MediaKind::Text => match std::str::from_utf8(body) {
                 Ok(text) => Value::String(text.to_string()),
                 Err(_) => {
-                    found.push("/body", "text that is not UTF-8".into());
+                    found.push(
+                        "/body",
+                        ViolationKind::MalformedBody,
+                        "text that is not UTF-8".into(),
+                    );
                     return;
                 }
             },
@@ -761,11 +807,12 @@ impl Contract {
                         } else {
                             error.to_string()
                         };
-                    found.push(&at, reason);
+                    found.push(&at, ViolationKind::Invalid, reason);
                 }
             }
             Err(message) => found.push(
                 pointer,
+                ViolationKind::UnusableSchema,
                 format!("the contract's schema is unusable: {message}"),
             ),
         }
@@ -1081,11 +1128,12 @@ impl<'a> Findings<'a> {
         }
     }
 
-    fn push(&mut self, pointer: &str, reason: String) {
+    fn push(&mut self, pointer: &str, kind: ViolationKind, reason: String) {
         self.found.insert(Violation {
             operation: self.operation.to_string(),
             direction: self.direction,
             pointer: pointer.to_string(),
+            kind,
             reason,
         });
     }

@@ -2,7 +2,7 @@
 //! 4xx before any handler runs, credential checks, and responses in the documented media type.
 //!
 //! Every refusal has the same JSON shape:
-//! `{"error": {"status": 400, "code": "invalid_query", "message": "..."}}`.
+//! `{"error": {"status": 400, "code": "invalid_parameter", "message": "..."}}`.
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -35,22 +35,126 @@ impl Default for ServerConfig {
     }
 }
 
+/// Why a request was refused before its handler ran. Each kind has a stable code (the
+/// `code` of the error body) and the status it is answered with unless an operation
+/// documents a better one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalKind {
+    /// None of the operation's security requirements was met: 401.
+    MissingCredentials,
+    /// Credentials were given but are not valid (a middleware's refusal): 401.
+    InvalidCredentials,
+    /// No route matches the path: 404.
+    NotFound,
+    /// The path matches, the method does not: 405.
+    MethodNotAllowed,
+    /// A parameter is missing, or does not decode in its style into its type: 400.
+    InvalidParameter,
+    /// `Content-Type` is missing or not one the operation documents: 415.
+    UnsupportedMediaType,
+    /// The body is larger than the limit: 413.
+    BodyTooLarge,
+    /// The body did not arrive within the read timeout: 408.
+    BodyTimeout,
+    /// The transfer itself was broken (a malformed chunk): 400.
+    UnreadableBody,
+    /// The body is not in its media type's syntax, or is required and absent: 400.
+    InvalidBody,
+    /// Well-formed JSON of the wrong shape: 400, or 422 where only that is documented.
+    InvalidBodyShape,
+    /// Well-formed input that breaks the contract's schema (the validation layer's): 400.
+    ContractViolation,
+    /// A route whose template does not parse (a generator bug): 500.
+    InvalidRoute,
+    /// The handler's response cannot be put on the wire: 500.
+    UnserialisableResponse,
+}
+
+impl RefusalKind {
+    pub const ALL: [RefusalKind; 14] = [
+        Self::MissingCredentials,
+        Self::InvalidCredentials,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::InvalidParameter,
+        Self::UnsupportedMediaType,
+        Self::BodyTooLarge,
+        Self::BodyTimeout,
+        Self::UnreadableBody,
+        Self::InvalidBody,
+        Self::InvalidBodyShape,
+        Self::ContractViolation,
+        Self::InvalidRoute,
+        Self::UnserialisableResponse,
+    ];
+
+    /// The stable machine-readable code, e.g. `missing_credentials`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::MissingCredentials => "missing_credentials",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::InvalidParameter => "invalid_parameter",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::BodyTooLarge => "body_too_large",
+            Self::BodyTimeout => "body_timeout",
+            Self::UnreadableBody => "unreadable_body",
+            Self::InvalidBody => "invalid_body",
+            Self::InvalidBodyShape => "invalid_body_shape",
+            Self::ContractViolation => "contract_violation",
+            Self::InvalidRoute => "invalid_route",
+            Self::UnserialisableResponse => "unserialisable_response",
+        }
+    }
+
+    /// The status this kind is answered with by default.
+    pub const fn status(self) -> StatusCode {
+        match self {
+            Self::MissingCredentials | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::InvalidParameter
+            | Self::UnreadableBody
+            | Self::InvalidBody
+            | Self::InvalidBodyShape
+            | Self::ContractViolation => StatusCode::BAD_REQUEST,
+            Self::InvalidRoute | Self::UnserialisableResponse => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The kind with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+}
+
+impl std::fmt::Display for RefusalKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// A request refused before it reached the handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
+    /// The kind's status, or the one an operation documents for it.
     pub status: StatusCode,
-    /// Stable machine-readable reason, e.g. `missing_credentials`.
-    pub code: &'static str,
+    pub kind: RefusalKind,
     pub message: String,
     /// `WWW-Authenticate` challenge for 401s.
     pub challenge: Option<&'static str>,
 }
 
 impl Rejection {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// A refusal of this kind, with its default status.
+    pub fn new(kind: RefusalKind, message: impl Into<String>) -> Self {
         Self {
-            status,
-            code,
+            status: kind.status(),
+            kind,
             message: message.into(),
             challenge: None,
         }
@@ -59,7 +163,7 @@ impl Rejection {
     fn unauthorized(message: impl Into<String>, challenge: Option<&'static str>) -> Self {
         Self {
             challenge,
-            ..Self::new(StatusCode::UNAUTHORIZED, "missing_credentials", message)
+            ..Self::new(RefusalKind::MissingCredentials, message)
         }
     }
 }
@@ -81,7 +185,7 @@ impl IntoResponse for Rejection {
         let body = ErrorBody {
             error: ErrorDetail {
                 status: self.status.as_u16(),
-                code: self.code,
+                code: self.kind.code(),
                 message: &self.message,
             },
         };
@@ -99,8 +203,7 @@ impl IntoResponse for Rejection {
 /// The router's fallback: no route matched.
 pub async fn not_found() -> Rejection {
     Rejection::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
+        RefusalKind::NotFound,
         "no operation is defined at this path",
     )
 }
@@ -108,8 +211,7 @@ pub async fn not_found() -> Rejection {
 /// The router's fallback for a known path with another method (axum adds `Allow`).
 pub async fn method_not_allowed() -> Rejection {
     Rejection::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        RefusalKind::MethodNotAllowed,
         "this path does not support the method; see the Allow header",
     )
 }
@@ -124,17 +226,11 @@ pub async fn method_not_allowed() -> Rejection {
 /// `/repos/{template_owner}/generate`) share one route tree; the template tells them apart,
 /// and splits a segment such as `{base}...{head}` by its literal text.
 pub fn path_values(path: &str, template: &str) -> Result<Vec<(String, String)>, Rejection> {
-    let template = PathTemplate::parse(template).map_err(|err| {
-        Rejection::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "invalid_route",
-            err.to_string(),
-        )
-    })?;
+    let template = PathTemplate::parse(template)
+        .map_err(|err| Rejection::new(RefusalKind::InvalidRoute, err.to_string()))?;
     template.match_path(path).ok_or_else(|| {
         Rejection::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_parameter",
+            RefusalKind::InvalidParameter,
             format!("the path does not match `{template}`"),
         )
     })
@@ -160,8 +256,7 @@ pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
 
 fn param_rejection(location: &str, name: &str, message: &str) -> Rejection {
     Rejection::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_parameter",
+        RefusalKind::InvalidParameter,
         format!("{location} parameter `{name}`: {message}"),
     )
 }
@@ -463,8 +558,7 @@ pub fn content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rej
         given.and_then(|given| contract_wire::media::best_match(accepted.iter().copied(), given));
     position.ok_or_else(|| {
         Rejection::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            RefusalKind::UnsupportedMediaType,
             format!(
                 "Content-Type {} is not accepted here; send one of: {}",
                 given.map_or("(none)".to_string(), |given| format!(
@@ -493,21 +587,18 @@ impl From<BodyError> for Rejection {
     fn from(error: BodyError) -> Self {
         match error {
             BodyError::TooLarge(limit) => Rejection::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+                RefusalKind::BodyTooLarge,
                 format!("the request body is larger than {limit} bytes"),
             ),
             BodyError::TimedOut(timeout) => Rejection::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "body_timeout",
+                RefusalKind::BodyTimeout,
                 format!(
                     "the request body did not arrive within {} ms",
                     timeout.as_millis()
                 ),
             ),
             BodyError::Broken(reason) => Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "unreadable_body",
+                RefusalKind::UnreadableBody,
                 format!("the request body could not be read: {reason}"),
             ),
         }
@@ -598,7 +689,7 @@ pub async fn optional_body(
 }
 
 fn body_rejection(message: String) -> Rejection {
-    Rejection::new(StatusCode::BAD_REQUEST, "invalid_body", message)
+    Rejection::new(RefusalKind::InvalidBody, message)
 }
 
 /// A JSON body (any `+json` type); the error names the JSON path that failed. The path is
@@ -621,7 +712,7 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejection> {
         ));
         // Well-formed JSON of the wrong shape, as opposed to malformed JSON.
         if err.inner().classify() == serde_json::error::Category::Data {
-            rejection.code = "invalid_body_shape";
+            rejection.kind = RefusalKind::InvalidBodyShape;
         }
         rejection
     })?;
@@ -687,7 +778,7 @@ pub fn json_object_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejectio
     if first == Some(&b'[') {
         let mut rejection =
             body_rejection("invalid JSON body: expected a JSON object, found an array".into());
-        rejection.code = "invalid_body_shape";
+        rejection.kind = RefusalKind::InvalidBodyShape;
         return Err(rejection);
     }
     json_body(bytes)
@@ -696,7 +787,7 @@ pub fn json_object_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Rejectio
 /// For operations that document 422 but not 400: well-formed JSON of the wrong shape is
 /// refused with the documented 422; malformed JSON stays a 400.
 pub fn unprocessable_shape(rejection: Rejection) -> Rejection {
-    if rejection.code == "invalid_body_shape" {
+    if rejection.kind == RefusalKind::InvalidBodyShape {
         Rejection {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             ..rejection
@@ -739,8 +830,7 @@ fn with_content_type(status: StatusCode, media_type: &str, body: Body) -> Respon
 /// a float that is not finite): a 500 in the usual error shape, never a panic.
 fn unserialisable(err: impl std::fmt::Display) -> Response {
     Rejection::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "unserialisable_response",
+        RefusalKind::UnserialisableResponse,
         format!("the handler's response could not be serialised: {err}"),
     )
     .into_response()

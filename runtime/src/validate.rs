@@ -35,7 +35,8 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use serde_json::Value;
 
-use crate::contract::{Contract, RequestView, ResponseView, Status, Violation};
+use crate::contract::{Contract, RequestView, ResponseView, Status, Violation, ViolationKind};
+use crate::server::RefusalKind;
 
 /// What the layer does with a request that breaks the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -313,6 +314,7 @@ where
                         operation: layer.contract.operations()[index].id.clone(),
                         direction: crate::contract::Direction::Response,
                         pointer: "/body".into(),
+                        kind: ViolationKind::MalformedBody,
                         reason: "the response body failed while being read".into(),
                     });
                     Bytes::new()
@@ -388,7 +390,7 @@ fn is_event_stream(headers: &axum::http::HeaderMap) -> bool {
 /// A refusal before it is shaped: the layer's own, or one the router gave.
 struct Refusal {
     status: StatusCode,
-    code: String,
+    kind: RefusalKind,
     message: String,
     /// The `WWW-Authenticate` challenge of a 401.
     challenge: Option<axum::http::HeaderValue>,
@@ -400,7 +402,7 @@ impl From<crate::server::Rejection> for Refusal {
     fn from(rejection: crate::server::Rejection) -> Self {
         Self {
             status: rejection.status,
-            code: rejection.code.to_string(),
+            kind: rejection.kind,
             message: rejection.message,
             challenge: rejection
                 .challenge
@@ -414,7 +416,7 @@ impl Refusal {
     /// The routers' error shape (`contract_runtime::server::Rejection`), with this status.
     fn shape(&self, status: StatusCode) -> Value {
         serde_json::json!({
-            "error": { "status": status.as_u16(), "code": self.code, "message": self.message },
+            "error": { "status": status.as_u16(), "code": self.kind.code(), "message": self.message },
         })
     }
 
@@ -436,13 +438,14 @@ impl Refusal {
         response
     }
 
-    /// A router's refusal, read back from its error shape (`None` for any other body).
+    /// A router's refusal, read back from its error shape (`None` for any other body, and
+    /// for a code the runtime does not give).
     fn read(status: StatusCode, body: &[u8]) -> Option<Self> {
         let json: Value = serde_json::from_slice(body).ok()?;
         let error = json.get("error")?;
         Some(Self {
             status,
-            code: error.get("code")?.as_str()?.to_string(),
+            kind: RefusalKind::from_code(error.get("code")?.as_str()?)?,
             message: error.get("message")?.as_str()?.to_string(),
             challenge: None,
             pointer: None,
@@ -475,24 +478,19 @@ fn refusal(violations: &[Violation]) -> Refusal {
         .map(|violation| format!("{}: {}", violation.pointer, violation.reason))
         .collect::<Vec<_>>()
         .join("; ");
-    let (status, code) = if violations.iter().any(|v| v.pointer == "/credentials") {
-        (StatusCode::UNAUTHORIZED, "missing_credentials")
-    } else if violations
-        .iter()
-        .any(|v| v.pointer == "/header/content-type" && v.reason.contains("not documented"))
-    {
-        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-    } else if violations
-        .iter()
-        .any(|v| v.pointer == "/body" && v.reason.starts_with("not valid JSON"))
-    {
-        (StatusCode::BAD_REQUEST, "invalid_body")
+    let has = |kind: ViolationKind| violations.iter().any(|violation| violation.kind == kind);
+    let kind = if has(ViolationKind::MissingCredentials) {
+        RefusalKind::MissingCredentials
+    } else if has(ViolationKind::UndocumentedMediaType) {
+        RefusalKind::UnsupportedMediaType
+    } else if has(ViolationKind::MalformedBody) {
+        RefusalKind::InvalidBody
     } else {
-        (StatusCode::BAD_REQUEST, "contract_violation")
+        RefusalKind::ContractViolation
     };
     Refusal {
-        status,
-        code: code.to_string(),
+        status: kind.status(),
+        kind,
         message,
         challenge: None,
         pointer: violations
@@ -533,10 +531,11 @@ fn documented_refusal(layer: &ValidationLayer, index: usize, refusal: Refusal) -
             operation: operation.id.clone(),
             direction: crate::contract::Direction::Response,
             pointer: "/status".into(),
+            kind: ViolationKind::UndocumentedStatus,
             reason: format!(
                 "the request was refused with {own} ({}), which the contract does not document \
                  for this operation (documented: {}); no documented status fits",
-                refusal.code,
+                refusal.kind,
                 documented.join(", ")
             ),
         });
@@ -637,7 +636,7 @@ fn build_error(
             )])
         }
         Some("string") => match key {
-            Some("code" | "rule" | "type" | "kind") => Value::String(refusal.code.clone()),
+            Some("code" | "rule" | "type" | "kind") => Value::String(refusal.kind.code().into()),
             Some("status" | "http_code" | "statuscode" | "status_code") => {
                 Value::String(status.to_string())
             }

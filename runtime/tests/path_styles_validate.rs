@@ -83,8 +83,7 @@ fn label_and_matrix_path_parameters_are_read_in_their_style() {
             );
 
             let checked = contract(style_name, explode, object.clone());
-            let segment =
-                encode_path("id", &json!({"color": "red", "size": 2}), style, explode);
+            let segment = encode_path("id", &json!({"color": "red", "size": 2}), style, explode);
             let found = violations(&checked, &format!("/items/{segment}"));
             assert!(
                 found.is_empty(),

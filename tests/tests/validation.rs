@@ -73,6 +73,34 @@ async fn enforcing_answers_401_and_415_like_the_router() {
     assert_eq!(double.calls(), 0, "the handler ran");
 }
 
+/// A body sent without `Content-Type` is refused as the router refuses it (415), by the kind
+/// of the violation rather than by its wording.
+#[tokio::test]
+async fn a_body_without_a_content_type_is_415_from_layer_and_router_alike() {
+    let double = Arc::new(Double::default());
+    let without_content_type = || {
+        Request::post("/login")
+            .body(Body::from(r#"{"email": "a@example.com", "password": "p"}"#))
+            .unwrap()
+    };
+    let router = zrok::router(double.clone());
+    let (status, body) = send(router.clone(), without_content_type()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "router: {body}");
+    assert_eq!(
+        body["error"]["code"], "unsupported_media_type",
+        "router: {body}"
+    );
+
+    let layered = router.layer(zrok_api::harness::validation_layer());
+    let (status, body) = send(layered, without_content_type()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "layer: {body}");
+    assert_eq!(
+        body["error"]["code"], "unsupported_media_type",
+        "layer: {body}"
+    );
+    assert_eq!(double.calls(), 0, "the handler ran");
+}
+
 #[tokio::test]
 async fn report_only_lets_the_request_through_and_names_the_violation() {
     let double = Arc::new(Double::default());

@@ -20,7 +20,7 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, Utc};
-use contract_runtime::server::{self as rt, Rejection};
+use contract_runtime::server::{self as rt, RefusalKind, Rejection};
 use pterodactyl_api::models::{
     AccountAttributes, AccountDetails, AccountDetailsObject, ApiKey as ApiKeyModel,
     ApiKeyAttributes, ApiKeyCreated, ApiKeyCreatedMeta, ApiKeyCreatedObject, ApiKeyList,
@@ -197,8 +197,7 @@ async fn authenticate(
             return Rejection {
                 challenge: Some("Bearer"),
                 ..Rejection::new(
-                    rt::status(401),
-                    "invalid_credentials",
+                    RefusalKind::InvalidCredentials,
                     "the bearer token matches no API key of this panel",
                 )
             }

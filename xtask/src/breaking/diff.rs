@@ -15,7 +15,7 @@ use openapiv3::{
     SecurityRequirement, SecurityScheme,
 };
 
-use super::rules::{self, Direction, Root, Rule};
+use super::rules::{Direction, Root, Rule, RuleId};
 use super::schema::{self, SchemaChange, Side, Walk};
 
 /// One change, before it is tied to a spec file.
@@ -150,22 +150,17 @@ fn label(method: &str, path: &str) -> String {
 }
 
 impl<'w, 'a> Differ<'w, 'a> {
-    fn push(&mut self, id: &str, operation: Option<&str>, location: String, message: String) {
-        // Ids are literals of this module; the fixture of each rule proves they are in the table.
-        let rule = rules::find(id);
-        debug_assert!(rule.is_some(), "no rule `{id}` in the table");
-        if let Some(rule) = rule {
-            self.findings.push(Finding {
-                rule,
-                operation: operation.map(str::to_string),
-                location,
-                message,
-            });
-        }
+    fn push(&mut self, id: RuleId, operation: Option<&str>, location: String, message: String) {
+        self.findings.push(Finding {
+            rule: id.rule(),
+            operation: operation.map(str::to_string),
+            location,
+            message,
+        });
     }
 
     /// A change of the operation itself (not of one of its parts).
-    fn on_operation(&mut self, id: &str, op: &str, message: String) {
+    fn on_operation(&mut self, id: RuleId, op: &str, message: String) {
         self.push(id, Some(op), op.to_string(), message);
     }
 
@@ -177,9 +172,9 @@ impl<'w, 'a> Differ<'w, 'a> {
             let Some(new) = matched.map(|index| &new_paths[index]) else {
                 for (method, operation) in old.item.iter() {
                     let id = if operation.deprecated {
-                        "api-path-removed-with-deprecation"
+                        RuleId::ApiPathRemovedWithDeprecation
                     } else {
-                        "api-path-removed-without-deprecation"
+                        RuleId::ApiPathRemovedWithoutDeprecation
                     };
                     let label = label(method, old.path);
                     self.push(id, Some(&label), label.clone(), "path removed".into());
@@ -195,9 +190,9 @@ impl<'w, 'a> Differ<'w, 'a> {
                     }
                     None => {
                         let id = if old_operation.deprecated {
-                            "api-removed-with-deprecation"
+                            RuleId::ApiRemovedWithDeprecation
                         } else {
-                            "api-removed-without-deprecation"
+                            RuleId::ApiRemovedWithoutDeprecation
                         };
                         let label = label(method, old.path);
                         self.push(id, Some(&label), label.clone(), "operation removed".into());
@@ -221,7 +216,7 @@ impl<'w, 'a> Differ<'w, 'a> {
 
     fn endpoint_added(&mut self, label: &str) {
         self.push(
-            "endpoint-added",
+            RuleId::EndpointAdded,
             Some(label),
             label.to_string(),
             "operation added".into(),
@@ -237,25 +232,27 @@ impl<'w, 'a> Differ<'w, 'a> {
         new: &'a Operation,
     ) {
         match (old.deprecated, new.deprecated) {
-            (false, true) => self.on_operation("endpoint-deprecated", op, "deprecated".into()),
-            (true, false) => {
-                self.on_operation("endpoint-reactivated", op, "no longer deprecated".into())
-            }
+            (false, true) => self.on_operation(RuleId::EndpointDeprecated, op, "deprecated".into()),
+            (true, false) => self.on_operation(
+                RuleId::EndpointReactivated,
+                op,
+                "no longer deprecated".into(),
+            ),
             _ => {}
         }
         match (&old.operation_id, &new.operation_id) {
             (Some(a), Some(b)) if a != b => self.on_operation(
-                "api-operation-id-removed",
+                RuleId::ApiOperationIdRemoved,
                 op,
                 format!("operationId changed from `{a}` to `{b}`"),
             ),
             (Some(a), None) => self.on_operation(
-                "api-operation-id-removed",
+                RuleId::ApiOperationIdRemoved,
                 op,
                 format!("operationId `{a}` removed"),
             ),
             (None, Some(b)) => self.on_operation(
-                "api-operation-id-added",
+                RuleId::ApiOperationIdAdded,
                 op,
                 format!("operationId `{b}` added"),
             ),
@@ -264,13 +261,13 @@ impl<'w, 'a> Differ<'w, 'a> {
         for tag in &old.tags {
             if !new.tags.contains(tag) {
                 let message = format!("tag `{tag}` removed");
-                self.on_operation("api-tag-removed", op, message);
+                self.on_operation(RuleId::ApiTagRemoved, op, message);
             }
         }
         for tag in &new.tags {
             if !old.tags.contains(tag) {
                 let message = format!("tag `{tag}` added");
-                self.on_operation("api-tag-added", op, message);
+                self.on_operation(RuleId::ApiTagAdded, op, message);
             }
         }
         self.parameters(op, old_path, old, new_path, new);
@@ -312,18 +309,18 @@ impl<'w, 'a> Differ<'w, 'a> {
             .collect();
         for param in &removed {
             let id = if param.data.deprecated == Some(true) {
-                "request-parameter-removed-with-deprecation"
+                RuleId::RequestParameterRemovedWithDeprecation
             } else {
-                "request-parameter-removed"
+                RuleId::RequestParameterRemoved
             };
             self.push(id, Some(op), param.at(op), "parameter removed".into());
         }
         for param in &added {
             // A path parameter cannot be added without changing the template (another path).
             let id = if param.data.required {
-                "new-required-request-parameter"
+                RuleId::NewRequiredRequestParameter
             } else {
-                "new-optional-request-parameter"
+                RuleId::NewOptionalRequestParameter
             };
             self.push(id, Some(op), param.at(op), "parameter added".into());
         }
@@ -359,7 +356,7 @@ impl<'w, 'a> Differ<'w, 'a> {
                         new_param.data.name
                     );
                     self.push(
-                        "request-parameter-in-changed",
+                        RuleId::RequestParameterInChanged,
                         Some(op),
                         new_param.at(op),
                         message,
@@ -382,7 +379,7 @@ impl<'w, 'a> Differ<'w, 'a> {
                     old_param.data.name, new_param.data.name
                 );
                 self.push(
-                    "request-parameter-renamed",
+                    RuleId::RequestParameterRenamed,
                     Some(op),
                     new_param.at(op),
                     message,
@@ -409,13 +406,13 @@ impl<'w, 'a> Differ<'w, 'a> {
         let at = new.at(op);
         match (old.data.required, new.data.required) {
             (false, true) => self.push(
-                "request-parameter-became-required",
+                RuleId::RequestParameterBecameRequired,
                 Some(op),
                 at.clone(),
                 "became required".into(),
             ),
             (true, false) => self.push(
-                "request-parameter-became-optional",
+                RuleId::RequestParameterBecameOptional,
                 Some(op),
                 at.clone(),
                 "became optional".into(),
@@ -427,13 +424,13 @@ impl<'w, 'a> Differ<'w, 'a> {
             new.data.deprecated.unwrap_or(false),
         ) {
             (false, true) => self.push(
-                "request-parameter-deprecated",
+                RuleId::RequestParameterDeprecated,
                 Some(op),
                 at.clone(),
                 "deprecated".into(),
             ),
             (true, false) => self.push(
-                "request-parameter-reactivated",
+                RuleId::RequestParameterReactivated,
                 Some(op),
                 at.clone(),
                 "no longer deprecated".into(),
@@ -471,15 +468,15 @@ impl<'w, 'a> Differ<'w, 'a> {
         match (old_body, new_body) {
             (None, Some(body)) => {
                 let id = if body.required {
-                    "request-body-added-required"
+                    RuleId::RequestBodyAddedRequired
                 } else {
-                    "request-body-added-optional"
+                    RuleId::RequestBodyAddedOptional
                 };
                 self.push(id, Some(op), at, "request body added".into());
             }
             (Some(_), None) => {
                 self.push(
-                    "request-body-removed",
+                    RuleId::RequestBodyRemoved,
                     Some(op),
                     at,
                     "request body removed".into(),
@@ -488,13 +485,13 @@ impl<'w, 'a> Differ<'w, 'a> {
             (Some(old_body), Some(new_body)) => {
                 match (old_body.required, new_body.required) {
                     (false, true) => self.push(
-                        "request-body-became-required",
+                        RuleId::RequestBodyBecameRequired,
                         Some(op),
                         at.clone(),
                         "became required".into(),
                     ),
                     (true, false) => self.push(
-                        "request-body-became-optional",
+                        RuleId::RequestBodyBecameOptional,
                         Some(op),
                         at.clone(),
                         "became optional".into(),
@@ -524,10 +521,13 @@ impl<'w, 'a> Differ<'w, 'a> {
     ) {
         let (removed, added) = match direction {
             Direction::Request => (
-                "request-body-media-type-removed",
-                "request-body-media-type-added",
+                RuleId::RequestBodyMediaTypeRemoved,
+                RuleId::RequestBodyMediaTypeAdded,
             ),
-            Direction::Response => ("response-media-type-removed", "response-media-type-added"),
+            Direction::Response => (
+                RuleId::ResponseMediaTypeRemoved,
+                RuleId::ResponseMediaTypeAdded,
+            ),
         };
         for (media, old_media) in old {
             let at = format!("{at} {media}");
@@ -609,9 +609,9 @@ impl<'w, 'a> Differ<'w, 'a> {
             let success = status.starts_with('2');
             let Some((_, new_response)) = new_responses.iter().find(|(s, _)| s == status) else {
                 let id = if success {
-                    "response-success-status-removed"
+                    RuleId::ResponseSuccessStatusRemoved
                 } else {
-                    "response-non-success-status-removed"
+                    RuleId::ResponseNonSuccessStatusRemoved
                 };
                 self.push(id, Some(op), at, format!("response {status} removed"));
                 continue;
@@ -634,9 +634,9 @@ impl<'w, 'a> Differ<'w, 'a> {
         for (status, _) in &new_responses {
             if old_responses.iter().all(|(s, _)| s != status) {
                 let id = if status.starts_with('2') {
-                    "response-success-status-added"
+                    RuleId::ResponseSuccessStatusAdded
                 } else {
-                    "response-non-success-status-added"
+                    RuleId::ResponseNonSuccessStatusAdded
                 };
                 let at = format!("{op} response {status}");
                 self.push(id, Some(op), at, format!("response {status} added"));
@@ -659,16 +659,16 @@ impl<'w, 'a> Differ<'w, 'a> {
             match find(new, name).and_then(|(_, header)| self.new.header(header)) {
                 None => {
                     let id = if old_header.required {
-                        "required-response-header-removed"
+                        RuleId::RequiredResponseHeaderRemoved
                     } else {
-                        "optional-response-header-removed"
+                        RuleId::OptionalResponseHeaderRemoved
                     };
                     self.push(id, Some(op), at, "header removed".into());
                 }
                 Some(new_header) => {
                     if old_header.required && !new_header.required {
                         self.push(
-                            "response-header-became-optional",
+                            RuleId::ResponseHeaderBecameOptional,
                             Some(op),
                             at,
                             "became optional".into(),
@@ -680,7 +680,12 @@ impl<'w, 'a> Differ<'w, 'a> {
         for name in new.headers.keys() {
             if find(old, name).is_none() {
                 let at = format!("{at} header {name}");
-                self.push("response-header-added", Some(op), at, "header added".into());
+                self.push(
+                    RuleId::ResponseHeaderAdded,
+                    Some(op),
+                    at,
+                    "header added".into(),
+                );
             }
         }
     }
@@ -699,10 +704,10 @@ impl<'w, 'a> Differ<'w, 'a> {
         let new_alternatives =
             alternatives(new.security.as_ref().or(self.new.doc.security.as_ref()));
         let ids = SecurityIds {
-            removed: "api-security-removed",
-            added: "api-security-added",
-            scope_added: "api-security-scope-added",
-            scope_removed: "api-security-scope-removed",
+            removed: RuleId::ApiSecurityRemoved,
+            added: RuleId::ApiSecurityAdded,
+            scope_added: RuleId::ApiSecurityScopeAdded,
+            scope_removed: RuleId::ApiSecurityScopeRemoved,
         };
         self.security(
             &ids,
@@ -717,10 +722,10 @@ impl<'w, 'a> Differ<'w, 'a> {
         let old_alternatives = alternatives(self.old.doc.security.as_ref());
         let new_alternatives = alternatives(self.new.doc.security.as_ref());
         let ids = SecurityIds {
-            removed: "api-global-security-removed",
-            added: "api-global-security-added",
-            scope_added: "api-global-security-scope-added",
-            scope_removed: "api-global-security-scope-removed",
+            removed: RuleId::ApiGlobalSecurityRemoved,
+            added: RuleId::ApiGlobalSecurityAdded,
+            scope_added: RuleId::ApiGlobalSecurityScopeAdded,
+            scope_removed: RuleId::ApiGlobalSecurityScopeRemoved,
         };
         self.security(&ids, None, "security", &old_alternatives, &new_alternatives);
     }
@@ -773,7 +778,7 @@ impl<'w, 'a> Differ<'w, 'a> {
             for name in old.schemas.keys() {
                 if new.is_none_or(|new| !new.schemas.contains_key(name)) {
                     let at = format!("#/components/schemas/{name}");
-                    self.push("api-schema-removed", None, at, "schema removed".into());
+                    self.push(RuleId::ApiSchemaRemoved, None, at, "schema removed".into());
                 }
             }
         }
@@ -792,7 +797,7 @@ impl<'w, 'a> Differ<'w, 'a> {
             let at = format!("#/components/securitySchemes/{name}");
             match new_schemes.iter().find(|(n, _)| n == name) {
                 None => self.push(
-                    "api-security-component-removed",
+                    RuleId::ApiSecurityComponentRemoved,
                     None,
                     at,
                     "security scheme removed".into(),
@@ -804,7 +809,7 @@ impl<'w, 'a> Differ<'w, 'a> {
             if old_schemes.iter().all(|(n, _)| n != name) {
                 let at = format!("#/components/securitySchemes/{name}");
                 self.push(
-                    "api-security-component-added",
+                    RuleId::ApiSecurityComponentAdded,
                     None,
                     at,
                     "security scheme added".into(),
@@ -818,7 +823,7 @@ impl<'w, 'a> Differ<'w, 'a> {
         if !old_kind.eq_ignore_ascii_case(&new_kind) {
             let message = format!("type changed from `{old_kind}` to `{new_kind}`");
             self.push(
-                "api-security-component-type-changed",
+                RuleId::ApiSecurityComponentTypeChanged,
                 None,
                 at.to_string(),
                 message,
@@ -845,7 +850,7 @@ impl<'w, 'a> Differ<'w, 'a> {
                 key_location(new_in)
             );
             self.push(
-                "api-security-component-api-key-moved",
+                RuleId::ApiSecurityComponentApiKeyMoved,
                 None,
                 at.to_string(),
                 message,
@@ -920,10 +925,10 @@ fn responses(operation: &Operation) -> Vec<(String, &ReferenceOr<Response>)> {
 }
 
 struct SecurityIds {
-    removed: &'static str,
-    added: &'static str,
-    scope_added: &'static str,
-    scope_removed: &'static str,
+    removed: RuleId,
+    added: RuleId,
+    scope_added: RuleId,
+    scope_removed: RuleId,
 }
 
 /// Security alternatives keyed by the set of schemes each combines, with their scopes. No

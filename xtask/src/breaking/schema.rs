@@ -17,7 +17,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::rules::{self, Direction, Root, Rule};
+use super::rules::{self, Direction, Root, Rule, RuleId};
 
 /// One side of the comparison: a document and its `$ref` resolver.
 pub struct Side<'a> {
@@ -470,9 +470,8 @@ impl<'w, 'a> Walk<'w, 'a> {
 
     /// Reports a schema-level change under the first of `suffixes` that has a rule here.
     fn schema_change(&mut self, path: PathId, suffixes: &[&str], message: String) {
-        if let Some(rule) = rules::schema_rule(self.direction, self.root, path.is_none(), suffixes)
-        {
-            self.push(rule, path, message);
+        if let Some(id) = rules::schema_rule(self.direction, self.root, path.is_none(), suffixes) {
+            self.push(id.rule(), path, message);
         }
     }
 
@@ -690,9 +689,9 @@ impl<'w, 'a> Walk<'w, 'a> {
             let child = self.child(path, Segment::Property(name));
             let Some(new_schema) = new_schema else {
                 let id = match (request, was_required) {
-                    (true, _) => "request-property-removed",
-                    (false, true) => "response-required-property-removed",
-                    (false, false) => "response-optional-property-removed",
+                    (true, _) => RuleId::RequestPropertyRemoved,
+                    (false, true) => RuleId::ResponseRequiredPropertyRemoved,
+                    (false, false) => RuleId::ResponseOptionalPropertyRemoved,
                 };
                 self.rule(id, child, "property removed".into());
                 continue;
@@ -700,17 +699,17 @@ impl<'w, 'a> Walk<'w, 'a> {
             match (was_required, new.required.contains(name)) {
                 (false, true) => {
                     let id = if request {
-                        "request-property-became-required"
+                        RuleId::RequestPropertyBecameRequired
                     } else {
-                        "response-property-became-required"
+                        RuleId::ResponsePropertyBecameRequired
                     };
                     self.rule(id, child, "became required".into());
                 }
                 (true, false) => {
                     let id = if request {
-                        "request-property-became-optional"
+                        RuleId::RequestPropertyBecameOptional
                     } else {
-                        "response-property-became-optional"
+                        RuleId::ResponsePropertyBecameOptional
                     };
                     self.rule(id, child, "became optional".into());
                 }
@@ -728,21 +727,17 @@ impl<'w, 'a> Walk<'w, 'a> {
             }
             let child = self.child(path, Segment::Property(name));
             let id = match (request, new.required.contains(name)) {
-                (true, true) => "new-required-request-property",
-                (true, false) => "new-optional-request-property",
-                (false, true) => "response-required-property-added",
-                (false, false) => "response-optional-property-added",
+                (true, true) => RuleId::NewRequiredRequestProperty,
+                (true, false) => RuleId::NewOptionalRequestProperty,
+                (false, true) => RuleId::ResponseRequiredPropertyAdded,
+                (false, false) => RuleId::ResponseOptionalPropertyAdded,
             };
             self.rule(id, child, "property added".into());
         }
     }
 
-    fn rule(&mut self, id: &str, path: PathId, message: String) {
-        let rule = rules::find(id);
-        debug_assert!(rule.is_some(), "no rule `{id}` in the table");
-        if let Some(rule) = rule {
-            self.push(rule, path, message);
-        }
+    fn rule(&mut self, id: RuleId, path: PathId, message: String) {
+        self.push(id.rule(), path, message);
     }
 
     /// Whether this direction never carries the property.
