@@ -9,10 +9,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use contractgen::emit::models::{ModelsEmitter, ident};
-use contractgen::emit::server::tags;
-use contractgen::emit::shapes::{self, CredentialShape, RequestFieldKind};
-use contractgen::ir::{Api, Operation, SecuritySchemeKind, Status};
+use contractgen::emit::{Types, ident};
+use contractgen::ir::{
+    Api, CredentialShape, Operation, RequestFieldKind, SecuritySchemeKind, Status, Surface,
+};
 use contractgen::samples::sample;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -48,10 +48,10 @@ fn main() {
 
 fn write_examples(out: &mut String, stem: &str, api: &Api) {
     let label = format!("specs/{stem}.yaml");
-    let mut emitter = ModelsEmitter::new(api);
+    let types = Types::local(api);
     for example in &api.examples {
-        let ty = emitter
-            .type_tokens(&example.ty)
+        let ty = types
+            .of(&example.ty)
             .to_string()
             .replace("crate ::", &format!("{stem}_api ::"));
         let json = serde_json::to_string(&example.value).unwrap();
@@ -79,7 +79,7 @@ fn scheme_type_in(krate: &proc_macro2::Ident, api: &Api, index: usize) -> TokenS
 
 /// The secret text of one scheme's credentials value (`user:password` for basic).
 fn secret_of(api: &Api, index: usize, value: TokenStream) -> TokenStream {
-    if shapes::is_basic(api, index) {
+    if api.security_schemes[index].is_basic() {
         quote!(format!("{}:{}", #value.username, #value.password))
     } else {
         quote!(#value.0.clone())
@@ -106,29 +106,30 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
         .unwrap_or_default();
 
     // The double: records what each operation received and answers what the case set.
-    let trait_impls = tags(api).into_iter().map(|(tag, operations)| {
+    let trait_impls = api.tagged(Surface::Api).into_iter().map(|(tag, operations)| {
         let trait_ident = ident(&tag.trait_name);
         let methods = operations.iter().map(|operation| {
             let name = ident(&operation.rust_name);
-            let op_module = shapes::module(operation);
+            let op_module = ident(&operation.rust_name);
             let id = &operation.id;
-            let optional = shapes::credentials_optional(operation);
-            let (credentials_arg, credentials_text) = match shapes::credentials(operation) {
+            let optional = operation.credentials_optional();
+            let (credentials_arg, credentials_text) = match &operation.shape.credentials {
                 CredentialShape::None => (quote!(), quote!(None)),
-                CredentialShape::Single(index) if optional => {
+                &CredentialShape::Single(index) if optional => {
                     let ty = scheme_type_in(&krate, api, index);
                     let secret = secret_of(api, index, quote!(credentials));
                     (quote!(credentials: Option<#ty>,), quote!(credentials.map(|credentials| #secret)))
                 }
-                CredentialShape::Single(index) => {
+                &CredentialShape::Single(index) => {
                     let ty = scheme_type_in(&krate, api, index);
                     let secret = secret_of(api, index, quote!(credentials));
                     (quote!(credentials: #ty,), quote!(Some(#secret)))
                 }
                 CredentialShape::Local(alternatives) => {
                     // The secrets of whichever alternative the router accepted, joined by `+`.
-                    let arms = alternatives.iter().map(|schemes| {
-                        let variant = shapes::alternative_name(api, schemes);
+                    let arms = alternatives.iter().map(|alternative| {
+                        let schemes = &alternative.schemes;
+                        let variant = ident(&alternative.name);
                         let bindings: Vec<_> = (0..schemes.len()).map(|n| ident(&format!("scheme_{n}"))).collect();
                         let secrets = schemes.iter().zip(&bindings).map(|(index, binding)| secret_of(api, *index, quote!(#binding)));
                         quote!(#krate::operations::#op_module::Credentials::#variant(#(#bindings),*) => [#(#secrets),*].join("+"),)
@@ -146,7 +147,7 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
                     }
                 }
             };
-            let has_request = !shapes::request_fields(operation).is_empty();
+            let has_request = !operation.shape.request.is_empty();
             let request_arg = has_request.then(|| quote!(request: #krate::operations::#op_module::Request,));
             let request_value = if has_request { quote!(request) } else { quote!(()) };
             quote! {
@@ -167,7 +168,7 @@ fn loopback_module(stem: &str, api: &Api) -> TokenStream {
     for (index, scheme) in api.security_schemes.iter().enumerate() {
         let setter = ident(&scheme.setter);
         let ty = scheme_type_in(&krate, api, index);
-        let value = if shapes::is_basic(api, index) {
+        let value = if api.security_schemes[index].is_basic() {
             quote!(#ty { username: "test-user".into(), password: "test-password".into() })
         } else {
             let secret = credential_text(api, index);
@@ -256,13 +257,13 @@ fn request_expr(
     api: &Api,
     operation: &Operation,
 ) -> Option<TokenStream> {
-    let fields = shapes::request_fields(operation);
+    let fields = &operation.shape.request;
     if fields.is_empty() {
         return None;
     }
-    let op_module = shapes::module(operation);
+    let op_module = ident(&operation.rust_name);
     let values = fields.iter().map(|field| {
-        let name = &field.field;
+        let name = ident(&field.name);
         match &field.kind {
             RequestFieldKind::Parameter(index) => {
                 let parameter = &operation.parameters[*index];
@@ -274,7 +275,8 @@ fn request_expr(
                 }
             }
             RequestFieldKind::Body(shape) => {
-                let (variant, content) = &shape.variants[0];
+                let variant = ident(&shape.variants[0].name);
+                let content = &shape.variants[0].content;
                 let value = match &content.ty {
                     Some(ty)
                         if matches!(
@@ -294,6 +296,7 @@ fn request_expr(
                 };
                 let mut value = json_expr(&value);
                 if let Some(enum_name) = &shape.enum_name {
+                    let enum_name = ident(enum_name);
                     value = quote!(#krate::operations::#op_module::#enum_name::#variant(#value));
                 }
                 if operation.body.as_ref().is_some_and(|body| body.required) {
@@ -312,7 +315,7 @@ fn operation_cases(
     api: &Api,
     operation: &Operation,
 ) -> Vec<TokenStream> {
-    let op_module = shapes::module(operation);
+    let op_module = ident(&operation.rust_name);
     let method = ident(&operation.rust_name);
     let id = &operation.id;
     let documented: Vec<u16> = operation
@@ -324,8 +327,8 @@ fn operation_cases(
         })
         .collect();
     let request = request_expr(krate, api, operation);
-    let expected_credentials = match shapes::credentials(operation) {
-        CredentialShape::Single(index) => {
+    let expected_credentials = match &operation.shape.credentials {
+        &CredentialShape::Single(index) => {
             let text = credential_text(api, index);
             quote!(Some(#text.to_string()))
         }
@@ -333,6 +336,7 @@ fn operation_cases(
         // The client sends every scheme it has, so the router accepts the first alternative.
         CredentialShape::Local(alternatives) => {
             let text = alternatives[0]
+                .schemes
                 .iter()
                 .map(|index| credential_text(api, *index))
                 .collect::<Vec<_>>()
@@ -340,10 +344,12 @@ fn operation_cases(
             quote!(Some(#text.to_string()))
         }
     };
-    shapes::response_variants(operation)
-        .into_iter()
+    operation
+        .shape
+        .responses
+        .iter()
         .map(|variant| {
-            let name = &variant.name;
+            let name = ident(&variant.name);
             // A status for ranges and `default` that no exact entry claims.
             let status = match variant.status {
                 Status::Code(code) => code,
@@ -351,7 +357,8 @@ fn operation_cases(
                 Status::Default => [599u16, 598, 597, 418].into_iter().find(|code| !documented.contains(code)).unwrap(),
             };
             let body = variant.body.as_ref().map(|shape| {
-                let (body_variant, content) = &shape.variants[0];
+                let body_variant = ident(&shape.variants[0].name);
+                let content = &shape.variants[0].content;
                 let value = match (&content.ty, content.kind) {
                     (_, contractgen::ir::MediaKind::Text) => serde_json::json!("sample text"),
                     (_, contractgen::ir::MediaKind::Binary | contractgen::ir::MediaKind::Multipart) => serde_json::json!([104, 105]),
@@ -359,7 +366,7 @@ fn operation_cases(
                     (None, _) => serde_json::json!({"any": "value"}),
                 };
                 let value = json_expr(&value);
-                match &shape.enum_name {
+                match shape.enum_name.as_deref().map(ident) {
                     Some(enum_name) => quote!(#krate::operations::#op_module::#enum_name::#body_variant(#value)),
                     None => value,
                 }
@@ -373,7 +380,7 @@ fn operation_cases(
                 let status_field = variant.has_status().then(|| quote!(status: #status,));
                 let body_field = body.map(|body| quote!(body: #body,));
                 let headers = variant.headers.iter().map(|header| {
-                    let field = &header.field;
+                    let field = ident(&header.field);
                     let value = json_expr(&sample(api, header.ty.non_null()));
                     if header.required {
                         quote!(#field: #value,)
@@ -383,7 +390,7 @@ fn operation_cases(
                 });
                 quote!(#response { #status_field #body_field #(#headers)* })
             };
-            let label = format!("{id} {}", shapes::status_name(variant.status));
+            let label = format!("{id} {}", variant.name);
             let (call, recorded) = match &request {
                 Some(request) => (
                     quote!(let request = #request; let result = client.#method(&request).await;),
@@ -424,16 +431,18 @@ fn unauthenticated_case(
 ) -> TokenStream {
     let method = ident(&operation.rust_name);
     let id = &operation.id;
-    let op_module = shapes::module(operation);
+    let op_module = ident(&operation.rust_name);
     let call = match request_expr(krate, api, operation) {
         Some(request) => quote!(client.#method(&#request).await),
         None => quote!(client.#method().await),
     };
-    let unauthorized = shapes::response_variants(operation)
-        .into_iter()
+    let unauthorized = operation
+        .shape
+        .responses
+        .iter()
         .find(|variant| variant.status == Status::Code(401))
         .map(|variant| {
-            let name = &variant.name;
+            let name = ident(&variant.name);
             if variant.is_unit() {
                 quote!(#name)
             } else if variant.is_tuple() {

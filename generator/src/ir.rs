@@ -46,6 +46,43 @@ impl Api {
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+
+    /// A surface's operations.
+    pub fn operations_of(&self, surface: Surface) -> &[Operation] {
+        match surface {
+            Surface::Api => &self.operations,
+            Surface::Webhooks => &self.webhooks,
+        }
+    }
+
+    /// A surface's tags.
+    pub fn tags_of(&self, surface: Surface) -> &[Tag] {
+        match surface {
+            Surface::Api => &self.tags,
+            Surface::Webhooks => &self.webhook_tags,
+        }
+    }
+
+    /// A surface's tags, each with its operations.
+    pub fn tagged(&self, surface: Surface) -> Vec<(&Tag, Vec<&Operation>)> {
+        let operations = self.operations_of(surface);
+        self.tags_of(surface)
+            .iter()
+            .map(|tag| {
+                let members = tag.operations.iter().map(|index| &operations[*index]);
+                (tag, members.collect())
+            })
+            .collect()
+    }
+}
+
+/// Which requests a router serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// The API's operations (`server`).
+    Api,
+    /// The webhooks the API sends, as a subscriber receives them (`webhooks`).
+    Webhooks,
 }
 
 /// A tag (the first of an operation's tags; `default` for operations without one), with the
@@ -55,6 +92,8 @@ pub struct Tag {
     pub name: String,
     /// `AccountApi`, `Webhooks`: unique in its module.
     pub trait_name: String,
+    /// Its cargo feature (`tag-account`), when the crate has a feature per tag.
+    pub feature: String,
     /// Indices of its operations (in `Api::operations` or `Api::webhooks`).
     pub operations: Vec<usize>,
 }
@@ -365,6 +404,116 @@ pub struct Operation {
     /// alternatives: credentials may be left out.
     pub security_optional: bool,
     pub pointer: String,
+    /// Its Rust shape, decided once (in `lower::shape`) and read by every emitter.
+    pub shape: OperationShape,
+}
+
+impl Operation {
+    /// Whether the operation's credentials may be left out (`security: [{}, ...]`): the
+    /// handler receives them as an `Option`, `None` when none of the alternatives was given.
+    pub fn credentials_optional(&self) -> bool {
+        self.security_optional && !self.security.is_empty()
+    }
+}
+
+/// The Rust shape of an operation, every name in it already claimed: the request struct's
+/// fields, the response enum's variants, and how credentials reach the handler. Server,
+/// client and the tests all read this one decision, which is what makes them agree.
+#[derive(Debug, Clone, Default)]
+pub struct OperationShape {
+    /// The request struct's fields: parameters in order, then the body.
+    pub request: Vec<RequestField>,
+    /// One variant per documented status.
+    pub responses: Vec<ResponseVariant>,
+    pub credentials: CredentialShape,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestField {
+    /// The field's name (`r#type` included).
+    pub name: String,
+    pub kind: RequestFieldKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum RequestFieldKind {
+    /// The operation's parameter at this index.
+    Parameter(usize),
+    Body(BodyShape),
+}
+
+/// A body: its type directly for one media type, an enum of one variant per media type for
+/// several.
+#[derive(Debug, Clone)]
+pub struct BodyShape {
+    /// `None` for a single media type.
+    pub enum_name: Option<String>,
+    pub variants: Vec<BodyVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BodyVariant {
+    /// Named by the media type's essence (`ApplicationJson`); `Body` for a single type.
+    pub name: String,
+    pub content: Content,
+}
+
+/// One documented status of an operation, as a variant of its `Response` enum.
+#[derive(Debug, Clone)]
+pub struct ResponseVariant {
+    /// `Ok`, `NotFound`, `Status4xx`, `Default`.
+    pub name: String,
+    pub status: Status,
+    pub description: String,
+    pub body: Option<BodyShape>,
+    /// The documented headers (not `Content-Type`, which `content` describes).
+    pub headers: Vec<HeaderField>,
+}
+
+impl ResponseVariant {
+    /// Carries the actual status (for ranges and `default`).
+    pub fn has_status(&self) -> bool {
+        !matches!(self.status, Status::Code(_))
+    }
+
+    /// A tuple variant `Ok(body)` when the body is all there is; otherwise a struct variant.
+    pub fn is_tuple(&self) -> bool {
+        self.body.is_some() && self.headers.is_empty() && !self.has_status()
+    }
+
+    pub fn is_unit(&self) -> bool {
+        self.body.is_none() && self.headers.is_empty() && !self.has_status()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HeaderField {
+    /// The variant's field (never `status` or `body`, which the variant has of its own).
+    pub field: String,
+    /// Lowercase, as `http` names headers.
+    pub wire_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+/// How an operation's handler receives credentials.
+#[derive(Debug, Clone, Default)]
+pub enum CredentialShape {
+    #[default]
+    None,
+    /// One scheme: the argument is that scheme's type.
+    Single(usize),
+    /// Alternatives (or schemes required together): an operation-local `Credentials` enum.
+    Local(Vec<CredentialAlternative>),
+}
+
+#[derive(Debug, Clone)]
+pub struct CredentialAlternative {
+    /// The `Credentials` variant: its schemes' names joined (`KeyAndBearer`).
+    pub name: String,
+    /// Indices into `Api::security_schemes`.
+    pub schemes: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -429,6 +578,13 @@ pub struct ResponseHeader {
     pub docs: Docs,
     /// JSON pointer of its schema, when it has one.
     pub schema_pointer: Option<String>,
+}
+
+impl SecurityScheme {
+    /// Whether its credentials are a user name and password (HTTP `basic`).
+    pub fn is_basic(&self) -> bool {
+        matches!(&self.kind, SecuritySchemeKind::Http { scheme, .. } if scheme == "basic")
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -134,21 +134,100 @@ pub struct Scope {
 }
 
 impl Scope {
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
     pub fn claim(&mut self, wanted: String) -> String {
-        if self.taken.insert(wanted.clone()) {
-            return wanted;
-        }
-        let base = wanted.strip_prefix("r#").unwrap_or(&wanted).to_string();
-        let separator = if base.contains(|c: char| c.is_ascii_uppercase()) {
+        let separator = if wanted.contains(|c: char| c.is_ascii_uppercase()) {
             ""
         } else {
             "_"
         };
+        self.claim_with(wanted, separator)
+    }
+
+    /// [`claim`](Self::claim), numbering a taken name after `separator` (`tag-users-2`).
+    pub fn claim_with(&mut self, wanted: String, separator: &str) -> String {
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
+        }
+        let base = wanted.strip_prefix("r#").unwrap_or(&wanted).to_string();
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .expect("an unbounded counter always finds a free name")
     }
+}
+
+/// The cargo feature of a tag: `tag-` and the tag in kebab-case.
+pub fn feature_name(tag: &str) -> String {
+    format!("tag-{}", heck::ToKebabCase::to_kebab_case(tag))
+}
+
+/// `200` is `Ok`, `404` is `NotFound`: the reason phrase, so matches read like HTTP.
+pub fn status_name(status: crate::ir::Status) -> String {
+    let code = match status {
+        crate::ir::Status::Default => return "Default".into(),
+        crate::ir::Status::Range(leading) => return format!("Status{leading}xx"),
+        crate::ir::Status::Code(code) => code,
+    };
+    let name = match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        418 => "ImATeapot",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        other => return format!("Status{other}"),
+    };
+    name.into()
 }
 
 #[cfg(test)]

@@ -217,11 +217,11 @@ fn examples_test(fixture: &Fixture) -> Option<String> {
         return None;
     }
     let krate = format!("fixture_{}", fixture.name);
-    let mut emitter = contractgen::emit::models::ModelsEmitter::qualified(&api);
+    let types = contractgen::emit::Types::qualified(&api);
     let mut cases = String::new();
     for example in &api.examples {
-        let ty = emitter
-            .type_tokens(&example.ty)
+        let ty = types
+            .of(&example.ty)
             .to_string()
             .replace("crate ::", &format!("{krate} ::"));
         let json = serde_json::to_string(&example.value).unwrap();
@@ -262,7 +262,7 @@ fn examples_round_trip() {{
 /// A spec past `TAG_FEATURES_FROM` operations, written here: tags `pets` and `stores`, a model
 /// per tag, one both use, and one no operation uses.
 fn tagged_spec() -> String {
-    let operations = contractgen::emit::tag_features::TAG_FEATURES_FROM / 2;
+    let operations = contractgen::emit::TAG_FEATURES_FROM / 2;
     let mut paths = String::new();
     for (tag, model) in [("pets", "Pet"), ("stores", "Store")] {
         for n in 0..operations {

@@ -4,12 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::docs;
-use crate::emit::models::ident;
-use crate::emit::operations::operation_summary;
-use crate::emit::shapes::{self, BodyShape, RequestFieldKind, ResponseVariant};
+use crate::emit::docs::{self, operation_summary};
+use crate::emit::tokens::{self, ident};
 use crate::ir::{
-    Api, Content, Location, MediaKind, Method, Operation, PathSegment, SecuritySchemeKind, Status,
+    Api, BodyShape, Content, Location, MediaKind, Method, Operation, PathSegment, RequestFieldKind,
+    ResponseVariant, SecuritySchemeKind, Status,
 };
 
 /// The field of `Client` holding one scheme's credentials.
@@ -23,7 +22,7 @@ pub fn emit_client(
 ) -> crate::emit::ItemsFile<'_> {
     let fields = (0..api.security_schemes.len()).map(|index| {
         let field = credential_field(api, index);
-        let ty = shapes::scheme_type(api, index);
+        let ty = tokens::scheme_type(api, index);
         quote!(#field: Option<#ty>,)
     });
     let inits = (0..api.security_schemes.len()).map(|index| {
@@ -33,7 +32,7 @@ pub fn emit_client(
     let setters = (0..api.security_schemes.len()).map(|index| {
         let field = credential_field(api, index);
         let setter = ident(&api.security_schemes[index].setter);
-        let ty = shapes::scheme_type(api, index);
+        let ty = tokens::scheme_type(api, index);
         let doc = format!(
             " Credentials for scheme `{}`, attached to the operations that require it.",
             api.security_schemes[index].name
@@ -47,7 +46,7 @@ pub fn emit_client(
         }
     });
     // One `impl` block per tag: they read as sections, and are built in parallel.
-    let tags = crate::emit::server::tags(api);
+    let tags = api.tagged(crate::ir::Surface::Api);
     let method_block = move |index: usize| {
         let (tag, operations) = &tags[index];
         let methods = operations.iter().map(|operation| method(api, operation));
@@ -129,7 +128,7 @@ pub fn emit_client(
     };
     crate::emit::ItemsFile {
         head,
-        count: crate::emit::server::tags(api).len(),
+        count: api.tags.len(),
         item: Box::new(method_block),
     }
 }
@@ -190,15 +189,6 @@ fn is_json_content(parameter: &crate::ir::Parameter) -> bool {
         .is_some_and(contract_wire::media::is_json)
 }
 
-fn location_tokens(location: Location) -> TokenStream {
-    match location {
-        Location::Path => quote!(contract_runtime::Location::Path),
-        Location::Query => quote!(contract_runtime::Location::Query),
-        Location::Header => quote!(contract_runtime::Location::Header),
-        Location::Cookie => quote!(contract_runtime::Location::Cookie),
-    }
-}
-
 fn method_tokens(method: &Method) -> TokenStream {
     match method {
         Method::Get => quote!(reqwest::Method::GET),
@@ -217,7 +207,7 @@ fn method_tokens(method: &Method) -> TokenStream {
 }
 
 fn encode_body(operation: &Operation, shape: &BodyShape, value: TokenStream) -> TokenStream {
-    let module = shapes::module(operation);
+    let module = tokens::module(operation);
     let encode = |content: &Content, inner: TokenStream| {
         let media_type = &content.media_type;
         match content.kind {
@@ -232,10 +222,12 @@ fn encode_body(operation: &Operation, shape: &BodyShape, value: TokenStream) -> 
         }
     };
     match &shape.enum_name {
-        None => encode(&shape.variants[0].1, value),
+        None => encode(&shape.variants[0].content, value),
         Some(name) => {
-            let arms = shape.variants.iter().map(|(variant, content)| {
-                let encode = encode(content, quote!(inner));
+            let name = ident(name);
+            let arms = shape.variants.iter().map(|body_variant| {
+                let encode = encode(&body_variant.content, quote!(inner));
+                let variant = ident(&body_variant.name);
                 quote!(crate::operations::#module::#name::#variant(inner) => #encode,)
             });
             quote!(match #value { #(#arms)* })
@@ -255,17 +247,22 @@ fn decode_content(content: &Content) -> TokenStream {
 }
 
 fn decode_variant(operation: &Operation, variant: &ResponseVariant) -> TokenStream {
-    let module = shapes::module(operation);
-    let name = &variant.name;
+    let module = tokens::module(operation);
+    let name = ident(&variant.name);
     let body = variant.body.as_ref().map(|shape| match &shape.enum_name {
-        None => decode_content(&shape.variants[0].1),
+        None => decode_content(&shape.variants[0].content),
         Some(enum_name) => {
+            let enum_name = ident(enum_name);
             // Matched as the server and the contract match media types: an exact type first,
             // else the most specific documented range (`text/*`).
-            let documented = shape.variants.iter().map(|(_, content)| &content.media_type);
+            let documented = shape
+                .variants
+                .iter()
+                .map(|variant| &variant.content.media_type);
             let last = shape.variants.len() - 1;
-            let arms = shape.variants.iter().enumerate().map(|(index, (variant, content))| {
-                let decode = decode_content(content);
+            let arms = shape.variants.iter().enumerate().map(|(index, body_variant)| {
+                let decode = decode_content(&body_variant.content);
+                let variant = ident(&body_variant.name);
                 if index == last {
                     quote!(_ => crate::operations::#module::#enum_name::#variant(#decode),)
                 } else {
@@ -287,7 +284,7 @@ fn decode_variant(operation: &Operation, variant: &ResponseVariant) -> TokenStre
         .then(|| quote!(status: received.status.as_u16(),));
     let body = body.map(|body| quote!(body: #body,));
     let headers = variant.headers.iter().map(|header| {
-        let field = &header.field;
+        let field = ident(&header.field);
         let wire = &header.wire_name;
         if header.required {
             quote!(#field: received.required_header(#wire)?,)
@@ -300,8 +297,8 @@ fn decode_variant(operation: &Operation, variant: &ResponseVariant) -> TokenStre
 
 fn method(api: &Api, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
-    let module = shapes::module(operation);
-    let fields = shapes::request_fields(operation);
+    let module = tokens::module(operation);
+    let fields = &operation.shape.request;
     let mut lines = operation_summary(operation);
     if !fields.is_empty() {
         lines.push(String::new());
@@ -322,7 +319,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
                     if operation.parameters[index].wire_name == *wire
                         && operation.parameters[index].location == Location::Path =>
                 {
-                    Some((&field.field, &operation.parameters[index]))
+                    Some((ident(&field.name), &operation.parameters[index]))
                 }
                 _ => None,
             });
@@ -331,7 +328,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
                     quote!(parts.json(contract_runtime::Location::Path, #wire, &request.#field)?;)
                 }
                 Some((field, parameter)) => {
-                    let style = shapes::style_tokens(parameter.style);
+                    let style = tokens::style(parameter.style);
                     let explode = parameter.explode;
                     quote!(parts.path(#wire, &request.#field, #style, #explode)?;)
                 }
@@ -345,14 +342,14 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
             return None;
         };
         let parameter = &operation.parameters[index];
-        let name = &field.field;
+        let name = ident(&field.name);
         let wire = &parameter.wire_name;
-        let style = shapes::style_tokens(parameter.style);
+        let style = tokens::style(parameter.style);
         let explode = parameter.explode;
         let add = match parameter.location {
             Location::Path => return None,
             location if is_json_content(parameter) => {
-                let location = location_tokens(location);
+                let location = tokens::location(location);
                 quote!(parts.json(#location, #wire, value)?;)
             }
             Location::Query => quote!(parts.query(#wire, value, #style, #explode)?;),
@@ -389,7 +386,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         let field = credential_field(api, *index);
         match &api.security_schemes[*index].kind {
             SecuritySchemeKind::ApiKey { .. } => None,
-            SecuritySchemeKind::Http { .. } if shapes::is_basic(api, *index) => Some(quote!(
+            SecuritySchemeKind::Http { .. } if api.security_schemes[*index].is_basic() => Some(quote!(
                 if let Some(basic) = &self.#field { builder = builder.basic_auth(&basic.username, Some(&basic.password)); }
             )),
             SecuritySchemeKind::Http { scheme, .. } if scheme != "bearer" => {
@@ -402,7 +399,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         }
     });
     let body = fields.iter().find_map(|field| match &field.kind {
-        RequestFieldKind::Body(shape) => Some((&field.field, shape)),
+        RequestFieldKind::Body(shape) => Some((ident(&field.name), shape)),
         RequestFieldKind::Parameter(_) => None,
     });
     let body = body.map(|(field, shape)| {
@@ -416,7 +413,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         }
     });
 
-    let variants = shapes::response_variants(operation);
+    let variants = &operation.shape.responses;
     let exact = variants.iter().filter_map(|variant| match variant.status {
         Status::Code(code) => {
             let build = decode_variant(operation, variant);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Docs;
+use crate::ir::{Docs, Operation};
 
 /// `#[doc = "..."]` attributes, one per line, or nothing when there is nothing to say.
 pub fn attrs(lines: &[String]) -> TokenStream {
@@ -100,4 +100,83 @@ pub fn push_prose(out: &mut Vec<String>, text: &str) {
     while out.len() > start && out[start].is_empty() {
         out.remove(start);
     }
+}
+
+/// The short doc lines for an operation's trait and client methods: its summary (else the
+/// first sentence of its description), method and path, and a link to its module, where the
+/// whole description is said once.
+pub fn operation_summary(operation: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    let summary = operation
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|summary| !summary.is_empty())
+        .map(str::to_string)
+        .or_else(|| operation.description.as_deref().and_then(first_sentence));
+    if let Some(summary) = summary {
+        push_prose(&mut lines, &summary);
+        lines.push(String::new());
+    }
+    let module = operation.rust_name.trim_start_matches("r#");
+    lines.push(format!(
+        "`{} {}`: see [`crate::operations::{module}`].",
+        operation.method.as_str(),
+        operation.path.as_str(),
+    ));
+    if operation.deprecated {
+        lines.push(String::new());
+        lines.push("**Deprecated** in the spec.".into());
+    }
+    lines
+}
+
+/// The first sentence of prose (up to the first `. ` or line break), when there is one.
+fn first_sentence(text: &str) -> Option<String> {
+    let text = text.trim();
+    let first_line = text.lines().next()?.trim();
+    let sentence = match first_line.find(". ") {
+        Some(end) => &first_line[..=end],
+        None => first_line,
+    };
+    let sentence = sentence.trim();
+    // Markup (a heading, a list, a table, a fence) does not read as a summary.
+    (!sentence.is_empty() && !sentence.starts_with(['#', '|', '-', '*', '`', '<']))
+        .then(|| sentence.to_string())
+}
+
+/// The doc lines for an operation: summary, description, method and path.
+pub fn operation_docs(operation: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(summary) = operation
+        .summary
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        push_prose(&mut lines, summary);
+    }
+    if let Some(description) = operation
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        push_prose(&mut lines, description);
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        "`{} {}` (operationId `{}`).",
+        operation.method.as_str(),
+        operation.path.as_str(),
+        operation.id
+    ));
+    if operation.deprecated {
+        lines.push(String::new());
+        lines.push("**Deprecated** in the spec.".into());
+    }
+    lines
 }

@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::server::{Surface, tags_of};
 use crate::ir::Api;
+use crate::ir::Surface;
 
 pub fn emit_harness(api: &Api) -> TokenStream {
     let api_checks = (!api.operations.is_empty()).then(|| api_checks(api));
@@ -57,7 +57,8 @@ pub fn emit_harness(api: &Api) -> TokenStream {
 
 /// The API's contract, layer and conformance kit.
 fn api_checks(api: &Api) -> TokenStream {
-    let trait_names: Vec<_> = tags_of(api, Surface::Api)
+    let trait_names: Vec<_> = api
+        .tagged(Surface::Api)
         .iter()
         .map(|(tag, _)| format_ident!("{}", tag.trait_name))
         .collect();

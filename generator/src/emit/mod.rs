@@ -1,15 +1,27 @@
 //! Emit: the IR becomes the files of one crate. Rust items are built with `quote!`; the
 //! askama templates in `templates/` give the manifest, `lib.rs` and README their shape and
 //! receive precomputed views, so they hold no logic.
+//!
+//! The modules form a DAG over the IR: the leaf helpers (`docs`, `tokens`) first, then
+//! `tag_features`, then one emitter per file (`models`, `operations`, `server` for the API and
+//! the webhook receiver, `client`, `harness`), and this module, which orders them and applies
+//! the feature gates. Emitters read names and shapes from the IR; none decides one.
 
-pub mod client;
-pub mod docs;
-pub mod harness;
-pub mod models;
-pub mod operations;
-pub mod server;
-pub mod shapes;
-pub mod tag_features;
+mod client;
+mod docs;
+mod harness;
+mod models;
+mod operations;
+mod server;
+mod tag_features;
+mod tokens;
+
+/// For code outside the generator that writes Rust against a generated crate (the test
+/// harness's build script): identifiers and types exactly as the emitters write them.
+pub use tokens::{Types, ident};
+
+/// Tag features are emitted for crates with at least this many operations.
+pub use tag_features::TAG_FEATURES_FROM;
 
 use askama::Template;
 use proc_macro2::TokenStream;
@@ -119,8 +131,8 @@ pub fn emit<'a>(api: &'a Api, settings: &Settings) -> Result<Vec<PendingFile<'a>
     let tag_features = tag_features::TagFeatures::of(api).map(std::sync::Arc::new);
     let models_file = models::emit_models(api, tag_features.clone());
     let operations_file = operations::emit_operations(api, tag_features.clone());
-    let server_file = server::emit_server(api, server::Surface::Api);
-    let webhooks_file = server::emit_server(api, server::Surface::Webhooks);
+    let server_file = server::emit_server(api, crate::ir::Surface::Api);
+    let webhooks_file = server::emit_server(api, crate::ir::Surface::Webhooks);
     let client_file = client::emit_client(api, tag_features.clone());
     let needs = Needs::of(api);
     let support = support_module(needs);

@@ -1,10 +1,11 @@
 //! The `models` module: one Rust item per IR type, in arena order (components in document
 //! order, then inline types in the order they were met).
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::emit::docs;
+use crate::emit::tokens::{Types, ident};
 use crate::ir::{
     Api, Enum, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
@@ -80,22 +81,11 @@ impl Needs {
             TypeRef::Tuple(members) => members.iter().for_each(|member| self.add(member)),
         }
     }
-
-    pub fn union(self, other: Needs) -> Needs {
-        Needs {
-            chrono: self.chrono || other.chrono,
-            uuid: self.uuid || other.uuid,
-            base64: self.base64 || other.base64,
-            double_option: self.double_option || other.double_option,
-        }
-    }
 }
 
-pub struct ModelsEmitter<'a> {
-    api: &'a Api,
-    pub needs: Needs,
-    /// Name model types as `crate::models::X`, for code outside the models module.
-    qualified: bool,
+/// Builds the item of one model type.
+struct ModelsEmitter<'a> {
+    types: Types<'a>,
 }
 
 /// `models.rs`: a type per schema, each built (and formatted) on any thread.
@@ -138,95 +128,18 @@ pub fn emit_models(
     }
 }
 
-/// An identifier from a name the naming authority produced (`r#type` included).
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
 impl<'a> ModelsEmitter<'a> {
-    pub fn new(api: &'a Api) -> Self {
+    fn new(api: &'a Api) -> Self {
         Self {
-            api,
-            needs: Needs::default(),
-            qualified: false,
+            types: Types::local(api),
         }
     }
 
-    /// An emitter for code outside `models` (operations, server, client).
-    pub fn qualified(api: &'a Api) -> Self {
-        Self {
-            qualified: true,
-            ..Self::new(api)
-        }
+    fn type_tokens(&self, ty: &TypeRef) -> TokenStream {
+        self.types.of(ty)
     }
 
-    /// The Rust type for a use of a type.
-    pub fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
-        match ty {
-            TypeRef::Named(id) => {
-                let name = ident(&self.api.ty(*id).name);
-                if self.qualified {
-                    quote!(crate::models::#name)
-                } else {
-                    quote!(#name)
-                }
-            }
-            TypeRef::Primitive(primitive) => self.primitive(*primitive),
-            TypeRef::Array(inner) => {
-                let inner = self.type_tokens(inner);
-                quote!(Vec<#inner>)
-            }
-            TypeRef::Map(inner) => {
-                let inner = self.type_tokens(inner);
-                quote!(::std::collections::BTreeMap<String, #inner>)
-            }
-            TypeRef::Nullable(inner) => {
-                let inner = self.type_tokens(inner);
-                quote!(Option<#inner>)
-            }
-            TypeRef::Tuple(members) => {
-                let members = members.iter().map(|member| self.type_tokens(member));
-                quote!((#(#members,)*))
-            }
-            TypeRef::Any => quote!(::serde_json::Value),
-        }
-    }
-
-    fn primitive(&mut self, primitive: Primitive) -> TokenStream {
-        match primitive {
-            Primitive::String => quote!(String),
-            Primitive::Bool => quote!(bool),
-            Primitive::I32 => quote!(i32),
-            Primitive::I64 => quote!(i64),
-            Primitive::U32 => quote!(u32),
-            Primitive::U64 => quote!(u64),
-            Primitive::F32 => quote!(f32),
-            Primitive::F64 => quote!(f64),
-            Primitive::DateTime => {
-                self.needs.chrono = true;
-                quote!(::chrono::DateTime<::chrono::FixedOffset>)
-            }
-            Primitive::Date => {
-                self.needs.chrono = true;
-                quote!(::chrono::NaiveDate)
-            }
-            Primitive::Uuid => {
-                self.needs.uuid = true;
-                quote!(::uuid::Uuid)
-            }
-            Primitive::Base64 => {
-                self.needs.base64 = true;
-                quote!(crate::support::Base64)
-            }
-            Primitive::Binary => quote!(Vec<u8>),
-            Primitive::Null => quote!(()),
-        }
-    }
-
-    pub fn item(&mut self, def: &TypeDef) -> TokenStream {
+    fn item(&mut self, def: &TypeDef) -> TokenStream {
         let doc = docs::attrs(&docs::lines(&def.docs));
         let name = ident(&def.name);
         match &def.kind {
@@ -303,7 +216,6 @@ impl<'a> ModelsEmitter<'a> {
             if !field.required {
                 serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
                 if nullable {
-                    self.needs.double_option = true;
                     serde_args.push(quote!(deserialize_with = "crate::support::double_option"));
                 }
             } else {

@@ -5,89 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::docs;
-use crate::emit::models::{ModelsEmitter, ident};
-use crate::emit::shapes::{self, CredentialShape, RequestFieldKind};
-use crate::ir::{Api, Operation, SecuritySchemeKind, Status};
-
-/// The short doc lines for an operation's trait and client methods: its summary (else the
-/// first sentence of its description), method and path, and a link to its module, where the
-/// whole description is said once.
-pub fn operation_summary(operation: &Operation) -> Vec<String> {
-    let mut lines = Vec::new();
-    let summary = operation
-        .summary
-        .as_deref()
-        .map(str::trim)
-        .filter(|summary| !summary.is_empty())
-        .map(str::to_string)
-        .or_else(|| operation.description.as_deref().and_then(first_sentence));
-    if let Some(summary) = summary {
-        docs::push_prose(&mut lines, &summary);
-        lines.push(String::new());
-    }
-    let module = operation.rust_name.trim_start_matches("r#");
-    lines.push(format!(
-        "`{} {}`: see [`crate::operations::{module}`].",
-        operation.method.as_str(),
-        operation.path.as_str(),
-    ));
-    if operation.deprecated {
-        lines.push(String::new());
-        lines.push("**Deprecated** in the spec.".into());
-    }
-    lines
-}
-
-/// The first sentence of prose (up to the first `. ` or line break), when there is one.
-fn first_sentence(text: &str) -> Option<String> {
-    let text = text.trim();
-    let first_line = text.lines().next()?.trim();
-    let sentence = match first_line.find(". ") {
-        Some(end) => &first_line[..=end],
-        None => first_line,
-    };
-    let sentence = sentence.trim();
-    // Markup (a heading, a list, a table, a fence) does not read as a summary.
-    (!sentence.is_empty() && !sentence.starts_with(['#', '|', '-', '*', '`', '<']))
-        .then(|| sentence.to_string())
-}
-
-/// The doc lines for an operation: summary, description, method and path.
-pub fn operation_docs(operation: &Operation) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(summary) = operation
-        .summary
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        docs::push_prose(&mut lines, summary);
-    }
-    if let Some(description) = operation
-        .description
-        .as_deref()
-        .filter(|d| !d.trim().is_empty())
-    {
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        docs::push_prose(&mut lines, description);
-    }
-    if !lines.is_empty() {
-        lines.push(String::new());
-    }
-    lines.push(format!(
-        "`{} {}` (operationId `{}`).",
-        operation.method.as_str(),
-        operation.path.as_str(),
-        operation.id
-    ));
-    if operation.deprecated {
-        lines.push(String::new());
-        lines.push("**Deprecated** in the spec.".into());
-    }
-    lines
-}
+use crate::emit::docs::{self, operation_docs};
+use crate::emit::tokens::{self, Types, ident};
+use crate::ir::{
+    Api, CredentialAlternative, CredentialShape, Operation, RequestFieldKind, SecuritySchemeKind,
+    Status,
+};
 
 /// `operations.rs`: a module per operation (and per webhook), each built (and formatted) on
 /// any thread.
@@ -125,7 +48,7 @@ pub fn emit_operations(
                         .map(|features| features.all_tags_cfg()),
                 ),
             };
-            let module = operation_module(api, operation, &mut ModelsEmitter::qualified(api));
+            let module = operation_module(api, operation, Types::qualified(api));
             match cfg {
                 Some(cfg) => crate::emit::tag_features::gate(module, &cfg),
                 None => module,
@@ -134,14 +57,10 @@ pub fn emit_operations(
     }
 }
 
-fn operation_module(
-    api: &Api,
-    operation: &Operation,
-    models: &mut ModelsEmitter<'_>,
-) -> TokenStream {
-    let module = shapes::module(operation);
+fn operation_module(api: &Api, operation: &Operation, types: Types<'_>) -> TokenStream {
+    let module = tokens::module(operation);
     let module_doc = docs::attrs(&operation_docs(operation));
-    let fields = shapes::request_fields(operation);
+    let fields = &operation.shape.request;
     let mut extra_items = Vec::new();
     let mut all_optional = true;
     // (field, type, required) for the constructor.
@@ -149,11 +68,11 @@ fn operation_module(
     let field_tokens: Vec<TokenStream> = fields
         .iter()
         .map(|field| {
-            let name = &field.field;
+            let name = ident(&field.name);
             match &field.kind {
                 RequestFieldKind::Parameter(index) => {
                     let parameter = &operation.parameters[*index];
-                    let ty = models.type_tokens(parameter.ty.non_null());
+                    let ty = types.of(parameter.ty.non_null());
                     constructor.push((name.clone(), ty.clone(), parameter.required));
                     let ty = if parameter.required {
                         all_optional = false;
@@ -167,9 +86,7 @@ fn operation_module(
                     }
                     lines.push(format!(
                         "{} parameter `{}`{}.",
-                        heck::ToUpperCamelCase::to_upper_camel_case(shapes::location_str(
-                            parameter.location
-                        )),
+                        heck::ToUpperCamelCase::to_upper_camel_case(parameter.location.as_str()),
                         parameter.wire_name,
                         if parameter.required { ", required" } else { "" }
                     ));
@@ -180,11 +97,11 @@ fn operation_module(
                     let body = operation.body.as_ref();
                     let required = body.is_some_and(|body| body.required);
                     if let Some(definition) =
-                        shape.definition(models, "The request body, in one of its media types.")
+                        types.body_definition(shape, "The request body, in one of its media types.")
                     {
                         extra_items.push(definition);
                     }
-                    let ty = shape.type_tokens(models);
+                    let ty = types.body(shape);
                     constructor.push((name.clone(), ty.clone(), required));
                     let ty = if required {
                         all_optional = false;
@@ -195,7 +112,7 @@ fn operation_module(
                     let media: Vec<String> = shape
                         .variants
                         .iter()
-                        .map(|(_, c)| format!("`{}`", c.media_type))
+                        .map(|variant| format!("`{}`", variant.content.media_type))
                         .collect();
                     let mut lines = Vec::new();
                     if let Some(description) = body.and_then(|body| body.description.as_deref()) {
@@ -240,10 +157,12 @@ fn operation_module(
         }
     });
 
-    let variants: Vec<TokenStream> = shapes::response_variants(operation)
+    let variants: Vec<TokenStream> = operation
+        .shape
+        .responses
         .iter()
         .map(|variant| {
-            let name = &variant.name;
+            let name = ident(&variant.name);
             let status = match variant.status {
                 Status::Code(code) => code.to_string(),
                 Status::Range(leading) => format!("{leading}XX"),
@@ -258,8 +177,8 @@ fn operation_module(
             });
             let doc = docs::attrs(&lines);
             if let Some(body) = &variant.body
-                && let Some(definition) = body.definition(
-                    models,
+                && let Some(definition) = types.body_definition(
+                    body,
                     &format!("The body of the `{status}` response, in one of its media types."),
                 )
             {
@@ -268,7 +187,7 @@ fn operation_module(
             if variant.is_unit() {
                 return quote!(#doc #name,);
             }
-            let body_ty = variant.body.as_ref().map(|body| body.type_tokens(models));
+            let body_ty = variant.body.as_ref().map(|body| types.body(body));
             if variant.is_tuple() {
                 return quote!(#doc #name(#body_ty),);
             }
@@ -285,14 +204,14 @@ fn operation_module(
                 )
             });
             let header_fields = variant.headers.iter().map(|header| {
-                let field = &header.field;
-                let ty = models.type_tokens(header.ty.non_null());
+                let field = ident(&header.field);
+                let ty = types.of(header.ty.non_null());
                 let ty = if header.required {
                     ty
                 } else {
                     quote!(Option<#ty>)
                 };
-                let mut lines = header.doc.clone();
+                let mut lines = docs::lines(&header.docs);
                 if !lines.is_empty() {
                     lines.push(String::new());
                 }
@@ -307,8 +226,8 @@ fn operation_module(
         " The responses of `{}`, one variant per documented status.",
         operation.id
     );
-    let credentials = match shapes::credentials(operation) {
-        CredentialShape::Local(alternatives) => Some(credentials_enum(api, &alternatives)),
+    let credentials = match &operation.shape.credentials {
+        CredentialShape::Local(alternatives) => Some(credentials_enum(api, alternatives)),
         _ => None,
     };
     quote! {
@@ -324,10 +243,13 @@ fn operation_module(
     }
 }
 
-fn credentials_enum(api: &Api, alternatives: &[Vec<usize>]) -> TokenStream {
-    let variants = alternatives.iter().map(|schemes| {
-        let name = shapes::alternative_name(api, schemes);
-        let types = schemes.iter().map(|index| shapes::scheme_type(api, *index));
+fn credentials_enum(api: &Api, alternatives: &[CredentialAlternative]) -> TokenStream {
+    let variants = alternatives.iter().map(|alternative| {
+        let name = ident(&alternative.name);
+        let types = alternative
+            .schemes
+            .iter()
+            .map(|index| tokens::scheme_type(api, *index));
         quote!(#name(#(#types),*),)
     });
     quote! {
@@ -352,7 +274,7 @@ pub fn emit_security(api: &Api) -> TokenStream {
         let label = scheme.rust_name.as_str();
         let (what, fields, debug) = match &scheme.kind {
             SecuritySchemeKind::ApiKey { location, name } => (
-                format!("An API key, sent in {} `{name}`.", shapes::location_str(*location)),
+                format!("An API key, sent in {} `{name}`.", location.as_str()),
                 quote!((pub String);),
                 quote!(f.debug_tuple(#label).field(&"<redacted>").finish()),
             ),

@@ -10,12 +10,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::docs;
-use crate::emit::models::ident;
-use crate::emit::operations::operation_summary;
-use crate::emit::shapes::{self, BodyShape, CredentialShape, RequestFieldKind};
+use crate::emit::docs::operation_summary;
+use crate::emit::tokens::{self, ident};
+use crate::ir::Surface;
 use crate::ir::{
-    Api, Content, Location, MediaKind, Method, Operation, SecuritySchemeKind, Status, TypeKind,
-    TypeRef,
+    Api, BodyShape, Content, CredentialShape, Location, MediaKind, Method, Operation,
+    RequestFieldKind, SecuritySchemeKind, Status, TypeKind, TypeRef,
 };
 
 /// The axum route for a spec path: each `/`-separated part holding parameters becomes one
@@ -43,54 +43,6 @@ pub fn route_path(template: &crate::ir::PathTemplate) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// Which requests a router serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Surface {
-    /// The API's operations (`server`).
-    Api,
-    /// The webhooks the API sends, as a subscriber receives them (`webhooks`).
-    Webhooks,
-}
-
-impl Surface {
-    pub fn operations(self, api: &Api) -> &[Operation] {
-        match self {
-            Surface::Api => &api.operations,
-            Surface::Webhooks => &api.webhooks,
-        }
-    }
-
-    pub fn tags(self, api: &Api) -> &[crate::ir::Tag] {
-        match self {
-            Surface::Api => &api.tags,
-            Surface::Webhooks => &api.webhook_tags,
-        }
-    }
-}
-
-/// The tags with their operations.
-pub fn tags(api: &Api) -> Vec<(&crate::ir::Tag, Vec<&Operation>)> {
-    tags_of(api, Surface::Api)
-}
-
-/// A surface's tags with their operations.
-pub fn tags_of(api: &Api, surface: Surface) -> Vec<(&crate::ir::Tag, Vec<&Operation>)> {
-    let operations = surface.operations(api);
-    surface
-        .tags(api)
-        .iter()
-        .map(|tag| {
-            (
-                tag,
-                tag.operations
-                    .iter()
-                    .map(|index| &operations[*index])
-                    .collect(),
-            )
-        })
-        .collect()
 }
 
 /// The items of `server.rs` after its imports, each built on any thread.
@@ -131,8 +83,8 @@ fn routes(operations: &[Operation]) -> Routes<'_> {
 }
 
 pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
-    let operations = surface.operations(api);
-    let tags = tags_of(api, surface);
+    let operations = api.operations_of(surface);
+    let tags = api.tagged(surface);
     let trait_names: Vec<String> = tags.iter().map(|(tag, _)| tag.trait_name.clone()).collect();
     let routes = routes(operations);
     let mut items: Vec<ServerItem<'_>> = (0..tags.len()).map(ServerItem::Trait).collect();
@@ -186,8 +138,8 @@ pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
     // Handlers without inputs take no request; only import it when something does.
     let takes_request = items.iter().any(|item| match item {
         ServerItem::Handler(_, operation) => {
-            !shapes::request_fields(operation).is_empty()
-                || !matches!(shapes::credentials(operation), CredentialShape::None)
+            !operation.shape.request.is_empty()
+                || !matches!(operation.shape.credentials, CredentialShape::None)
         }
         ServerItem::Dispatcher(_) | ServerItem::Methods(_) => true,
         _ => false,
@@ -195,7 +147,7 @@ pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
     // Standard statuses are written as `StatusCode::OK`; import it when one is.
     let status_code = operations
         .iter()
-        .flat_map(shapes::response_variants)
+        .flat_map(|operation| &operation.shape.responses)
         .any(|variant| status_constant(variant.status).is_some())
         .then(|| {
             quote!(
@@ -455,13 +407,13 @@ fn custom_methods(bound: &TokenStream, methods: &[(Method, Vec<&Operation>)]) ->
 }
 
 fn credentials_type(api: &Api, operation: &Operation) -> Option<TokenStream> {
-    let module = shapes::module(operation);
-    let ty = match shapes::credentials(operation) {
+    let module = tokens::module(operation);
+    let ty = match &operation.shape.credentials {
         CredentialShape::None => return None,
-        CredentialShape::Single(index) => shapes::scheme_type(api, index),
+        CredentialShape::Single(index) => tokens::scheme_type(api, *index),
         CredentialShape::Local(_) => quote!(crate::operations::#module::Credentials),
     };
-    Some(if shapes::credentials_optional(operation) {
+    Some(if operation.credentials_optional() {
         quote!(Option<#ty>)
     } else {
         ty
@@ -470,10 +422,10 @@ fn credentials_type(api: &Api, operation: &Operation) -> Option<TokenStream> {
 
 fn trait_method(api: &Api, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
-    let module = shapes::module(operation);
+    let module = tokens::module(operation);
     let doc = docs::attrs(&operation_summary(operation));
     let credentials = credentials_type(api, operation).map(|ty| quote!(credentials: #ty,));
-    let request = (!shapes::request_fields(operation).is_empty())
+    let request = (!operation.shape.request.is_empty())
         .then(|| quote!(request: crate::operations::#module::Request,));
     quote! {
         #doc
@@ -484,13 +436,13 @@ fn trait_method(api: &Api, operation: &Operation) -> TokenStream {
 /// The expression extracting one scheme's credentials (`?` on failure).
 fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
     let scheme = &api.security_schemes[index];
-    let ty = shapes::scheme_type(api, index);
+    let ty = tokens::scheme_type(api, index);
     match &scheme.kind {
         SecuritySchemeKind::ApiKey { location, name } => {
-            let location = shapes::location_str(*location);
+            let location = location.as_str();
             quote!(#ty(rt::api_key(&parts.headers, parts.uri.query(), #location, #name)?))
         }
-        SecuritySchemeKind::Http { .. } if shapes::is_basic(api, index) => quote!({
+        SecuritySchemeKind::Http { .. } if api.security_schemes[index].is_basic() => quote!({
             let (username, password) = rt::basic(&parts.headers)?;
             #ty { username, password }
         }),
@@ -505,20 +457,20 @@ fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
 }
 
 fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStream> {
-    let module = shapes::module(operation);
+    let module = tokens::module(operation);
     // Optional credentials: whatever alternative was given, else `None` (absent or unusable
     // credentials are the anonymous case the spec allows).
-    let optional = shapes::credentials_optional(operation);
-    match shapes::credentials(operation) {
+    let optional = operation.credentials_optional();
+    match &operation.shape.credentials {
         CredentialShape::None => None,
-        CredentialShape::Single(index) if optional => {
+        &CredentialShape::Single(index) if optional => {
             let extraction = scheme_extraction(api, index);
-            let ty = shapes::scheme_type(api, index);
+            let ty = tokens::scheme_type(api, index);
             Some(quote! {
                 let credentials = (|| -> Result<#ty, rt::Rejection> { Ok(#extraction) })().ok();
             })
         }
-        CredentialShape::Single(index) => {
+        &CredentialShape::Single(index) => {
             let extraction = scheme_extraction(api, index);
             Some(quote!(let credentials = #extraction;))
         }
@@ -526,9 +478,12 @@ fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStrea
             // Each alternative is tried in order; when none holds, the last one's refusal answers.
             let attempts: Vec<TokenStream> = alternatives
                 .iter()
-                .map(|schemes| {
-                    let variant = shapes::alternative_name(api, schemes);
-                    let extractions = schemes.iter().map(|index| scheme_extraction(api, *index));
+                .map(|alternative| {
+                    let variant = ident(&alternative.name);
+                    let extractions = alternative
+                        .schemes
+                        .iter()
+                        .map(|index| scheme_extraction(api, *index));
                     quote!((|| -> Result<crate::operations::#module::Credentials, rt::Rejection> {
                     Ok(crate::operations::#module::Credentials::#variant(#(#extractions),*))
                 })())
@@ -603,12 +558,12 @@ fn body_extraction(api: &Api, operation: &Operation, shape: &BodyShape) -> Token
     } else {
         ShapeStatus::BadRequest
     };
-    let module = shapes::module(operation);
+    let module = tokens::module(operation);
     let required = operation.body.as_ref().is_some_and(|body| body.required);
     let accepted: Vec<&str> = shape
         .variants
         .iter()
-        .map(|(_, content)| content.media_type.as_str())
+        .map(|variant| variant.content.media_type.as_str())
         .collect();
     let media = if shape.enum_name.is_some() {
         quote!(media)
@@ -617,17 +572,19 @@ fn body_extraction(api: &Api, operation: &Operation, shape: &BodyShape) -> Token
     };
     let (decode, decode_result) = match &shape.enum_name {
         None => (
-            decode_content(api, &shape.variants[0].1, shape_status),
-            decode_content_result(api, &shape.variants[0].1, shape_status),
+            decode_content(api, &shape.variants[0].content, shape_status),
+            decode_content_result(api, &shape.variants[0].content, shape_status),
         ),
         Some(name) => {
+            let name = ident(name);
             let last = shape.variants.len() - 1;
             let arms = shape
                 .variants
                 .iter()
                 .enumerate()
-                .map(|(index, (variant, content))| {
-                    let decode = decode_content(api, content, shape_status);
+                .map(|(index, body_variant)| {
+                    let decode = decode_content(api, &body_variant.content, shape_status);
+                    let variant = ident(&body_variant.name);
                     if index == last {
                         quote!(_ => crate::operations::#module::#name::#variant(#decode),)
                     } else {
@@ -655,8 +612,8 @@ fn body_extraction(api: &Api, operation: &Operation, shape: &BodyShape) -> Token
 fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -> TokenStream {
     let method = ident(&operation.rust_name);
     let handler = handler_ident(operation);
-    let module = shapes::module(operation);
-    let fields = shapes::request_fields(operation);
+    let module = tokens::module(operation);
+    let fields = &operation.shape.request;
     let needs_query = operation
         .parameters
         .iter()
@@ -675,12 +632,12 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
         .iter()
         .any(|field| matches!(field.kind, RequestFieldKind::Body(_)));
     let field_values = fields.iter().map(|field| {
-        let name = &field.field;
+        let name = ident(&field.name);
         let value = match &field.kind {
             RequestFieldKind::Parameter(index) => {
                 let parameter = &operation.parameters[*index];
                 let wire = &parameter.wire_name;
-                let style = shapes::style_tokens(parameter.style);
+                let style = tokens::style(parameter.style);
                 let explode = parameter.explode;
                 let required = parameter.required;
                 let location = parameter.location.as_str();
@@ -698,7 +655,7 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
                         quote!(rt::cookie_json(&parts.headers, #wire, #required))
                     }
                     (Location::Query, false) => {
-                        match shapes::exploded_object(api, operation, parameter) {
+                        match tokens::exploded_object(api, operation, parameter) {
                             // No name on the wire: the object's properties are query pairs.
                             Some(select) => {
                                 quote!(rt::query_object(&query, #wire, #select, #required))
@@ -771,7 +728,7 @@ fn handler(api: &Api, trait_ident: &proc_macro2::Ident, operation: &Operation) -
 
 /// `http`'s constant for a standard code (`NOT_FOUND`), named by its reason phrase.
 fn status_constant(status: Status) -> Option<proc_macro2::Ident> {
-    let name = shapes::status_name(status);
+    let name = crate::names::status_name(status);
     (matches!(status, Status::Code(_)) && !name.starts_with("Status")).then(|| {
         ident(&heck::ToShoutySnakeCase::to_shouty_snake_case(
             name.as_str(),
@@ -815,17 +772,19 @@ fn encode_content(content: &Content, status: &TokenStream, value: TokenStream) -
 }
 
 fn into_response(operation: &Operation) -> TokenStream {
-    let module = shapes::module(operation);
-    let arms = shapes::response_variants(operation).into_iter().map(|variant| {
-        let name = &variant.name;
+    let module = tokens::module(operation);
+    let arms = operation.shape.responses.iter().map(|variant| {
+        let name = ident(&variant.name);
         let status = status_expr(variant.status);
         let build = match &variant.body {
             None => quote!(rt::empty_response(#status)),
             Some(shape) => match &shape.enum_name {
-                None => encode_content(&shape.variants[0].1, &status, quote!(body)),
+                None => encode_content(&shape.variants[0].content, &status, quote!(body)),
                 Some(enum_name) => {
-                    let arms = shape.variants.iter().map(|(variant, content)| {
-                        let encode = encode_content(content, &status, quote!(inner));
+                    let enum_name = ident(enum_name);
+                    let arms = shape.variants.iter().map(|variant| {
+                        let encode = encode_content(&variant.content, &status, quote!(inner));
+                        let variant = ident(&variant.name);
                         quote!(crate::operations::#module::#enum_name::#variant(inner) => #encode,)
                     });
                     quote!(match body { #(#arms)* })
@@ -840,12 +799,16 @@ fn into_response(operation: &Operation) -> TokenStream {
         }
         let status_binding = variant.has_status().then(|| quote!(status,));
         let body_binding = variant.body.as_ref().map(|_| quote!(body,));
-        let header_names: Vec<_> = variant.headers.iter().map(|header| &header.field).collect();
+        let header_names: Vec<_> = variant
+            .headers
+            .iter()
+            .map(|header| ident(&header.field))
+            .collect();
         if variant.headers.is_empty() {
             return quote!(Self::#name { #status_binding #body_binding } => #build,);
         }
         let set_headers = variant.headers.iter().map(|header| {
-            let field = &header.field;
+            let field = ident(&header.field);
             let wire = &header.wire_name;
             if header.required {
                 quote!(rt::set_header(&mut response, #wire, &#field);)

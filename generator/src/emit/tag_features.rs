@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::emit::server::tags;
 use crate::ir::{Api, TypeId, TypeKind, TypeRef};
 
 /// Operations from which a spec gets a feature per tag.
@@ -34,27 +33,11 @@ pub struct TagFeatures {
 impl TagFeatures {
     /// `None` for specs below the threshold, or with a single tag.
     pub fn of(api: &Api) -> Option<Self> {
-        let tags = tags(api);
+        let tags = api.tagged(crate::ir::Surface::Api);
         if api.operations.len() < TAG_FEATURES_FROM || tags.len() < 2 {
             return None;
         }
-        let mut taken = BTreeSet::new();
-        let features = tags
-            .iter()
-            .map(|(tag, _)| {
-                let base = format!(
-                    "tag-{}",
-                    heck::ToKebabCase::to_kebab_case(tag.name.as_str())
-                );
-                let mut name = base.clone();
-                let mut number = 2;
-                while !taken.insert(name.clone()) {
-                    name = format!("{base}-{number}");
-                    number += 1;
-                }
-                name
-            })
-            .collect();
+        let features = api.tags.iter().map(|tag| tag.feature.clone()).collect();
         let mut operation_tag = vec![0; api.operations.len()];
         let mut type_tags = vec![BTreeSet::new(); api.types.len()];
         for (tag_index, (_, operations)) in tags.iter().enumerate() {

@@ -1,9 +1,11 @@
 //! Lowering: the validated document becomes the [`ir::Api`](crate::ir::Api), in small
 //! passes: component schemas, operations and webhooks (with their inline schemas), security
-//! schemes, then the cycle pass that decides where recursion needs a `Box`.
+//! schemes, each operation's Rust shape, then the cycle pass that decides where recursion
+//! needs a `Box`.
 
 mod cycles;
 mod schema;
+mod shape;
 pub mod wire;
 
 use indexmap::IndexMap;
@@ -12,9 +14,9 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostics, push_pointer};
 use crate::document::{Document, Method, Obj};
 use crate::ir::{
-    Api, Content, Docs, Location, MediaKind, Operation, PathTemplate, Primitive, RequestBody,
-    Response, ResponseHeader, SecurityRequirement, SecurityScheme, SecuritySchemeKind, Server,
-    ServerVariable, Status, Style, TypeRef,
+    Api, Content, Docs, Location, MediaKind, Operation, OperationShape, PathTemplate, Primitive,
+    RequestBody, Response, ResponseHeader, SecurityRequirement, SecurityScheme, SecuritySchemeKind,
+    Server, ServerVariable, Status, Style, TypeRef,
 };
 use crate::names::{self, Scope};
 
@@ -92,6 +94,9 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
             webhooks.push(lowered);
         }
     }
+    for operation in operations.iter_mut().chain(webhooks.iter_mut()) {
+        operation.shape = shape::shape(operation, &security_schemes);
+    }
     let (mut types, examples) = schemas.finish();
     cycles::break_cycles(&mut types);
     let tags = tags(&operations, "Api");
@@ -135,6 +140,7 @@ const DEFAULT_TAG: &str = "default";
 fn tags(operations: &[Operation], suffix: &str) -> Vec<crate::ir::Tag> {
     let mut tags: Vec<crate::ir::Tag> = Vec::new();
     let mut trait_names = Scope::default();
+    let mut features = Scope::default();
     for (index, operation) in operations.iter().enumerate() {
         let name = operation.tags.first().map_or(DEFAULT_TAG, String::as_str);
         match tags.iter_mut().find(|tag| tag.name == name) {
@@ -142,7 +148,10 @@ fn tags(operations: &[Operation], suffix: &str) -> Vec<crate::ir::Tag> {
             None => {
                 let base = names::type_name(name);
                 let base = base.strip_suffix("Model").unwrap_or(&base).to_string();
-                let wanted = if base.ends_with(suffix) {
+                let wanted = if suffix == "Webhooks" && name == DEFAULT_TAG {
+                    // The receiver of untagged webhooks is plainly `Webhooks`.
+                    suffix.to_string()
+                } else if base.ends_with(suffix) {
                     base
                 } else {
                     format!("{base}{suffix}")
@@ -150,6 +159,7 @@ fn tags(operations: &[Operation], suffix: &str) -> Vec<crate::ir::Tag> {
                 tags.push(crate::ir::Tag {
                     name: name.to_string(),
                     trait_name: trait_names.claim(wanted),
+                    feature: features.claim_with(names::feature_name(name), "-"),
                     operations: vec![index],
                 });
             }
@@ -160,13 +170,7 @@ fn tags(operations: &[Operation], suffix: &str) -> Vec<crate::ir::Tag> {
 
 /// The webhooks' tags: `Webhooks` for the untagged, `AccountWebhooks` for the rest.
 fn tags_of_webhooks(webhooks: &[Operation]) -> Vec<crate::ir::Tag> {
-    let mut tags = tags(webhooks, "Webhooks");
-    for tag in &mut tags {
-        if tag.name == DEFAULT_TAG && tag.trait_name == "DefaultWebhooks" {
-            tag.trait_name = "Webhooks".to_string();
-        }
-    }
-    tags
+    tags(webhooks, "Webhooks")
 }
 
 fn servers(root: Obj<'_>) -> Vec<Server> {
@@ -377,6 +381,8 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             security,
             security_optional,
             pointer: pointer.to_string(),
+            // Decided once every operation is lowered (`shape::shape`).
+            shape: OperationShape::default(),
         }
     }
 
