@@ -231,6 +231,63 @@ impl Diagnostics {
     }
 }
 
+/// Where a walk over a document is, as a list linked through the walk's stack: the pointer
+/// is built only when a diagnostic needs one.
+pub struct Trail<'a> {
+    parent: Option<&'a Trail<'a>>,
+    step: Step<'a>,
+}
+
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Trail<'a> {
+    pub fn root() -> Self {
+        Self {
+            parent: None,
+            step: Step::Root,
+        }
+    }
+
+    /// The member `key` of where this trail is.
+    pub fn key(&'a self, key: &'a str) -> Self {
+        Self {
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    /// The item `index` of where this trail is.
+    pub fn index(&'a self, index: usize) -> Self {
+        Self {
+            parent: Some(self),
+            step: Step::Index(index),
+        }
+    }
+
+    /// The JSON pointer of where the trail is.
+    pub fn pointer(&self) -> String {
+        let mut steps = Vec::new();
+        let mut node = Some(self);
+        while let Some(current) = node {
+            steps.push(&current.step);
+            node = current.parent;
+        }
+        let mut out = String::new();
+        for step in steps.into_iter().rev() {
+            match step {
+                Step::Root => {}
+                Step::Key(key) => out = push_pointer(&out, key),
+                Step::Index(index) => out = push_pointer(&out, &index.to_string()),
+            }
+        }
+        out
+    }
+}
+
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 says.
 pub fn push_pointer(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + token.len() + 1);
@@ -523,8 +580,8 @@ mod tests {
         assert_eq!(index.line_of("/a/x"), Some(3));
     }
 
-    #[test]
-    fn layers_map_pointers_back_to_the_files_written() {
+    /// `main.yaml` whose `/components/schemas/User` was bundled from `user.yaml`'s `/User`.
+    fn bundled_user_file() -> Sources {
         let mut sources = Sources::new(SourceFile::new("main.yaml".into(), String::new()));
         let other = sources.add_file(SourceFile::new("user.yaml".into(), String::new()));
         let mut bundle = Layer::default();
@@ -536,6 +593,12 @@ mod tests {
             },
         );
         sources.push_layer(bundle);
+        sources
+    }
+
+    #[test]
+    fn layers_map_pointers_back_to_the_files_written() {
+        let mut sources = bundled_user_file();
         let mut convert = Layer::default();
         convert.record(
             "/components/schemas",
@@ -551,17 +614,7 @@ mod tests {
             (0, "/definitions/Pet/properties/id".to_string())
         );
         assert_eq!(sources.origin("/paths/~1a"), (0, "/paths/~1a".to_string()));
-        let mut sources = Sources::new(SourceFile::new("main.yaml".into(), String::new()));
-        let other = sources.add_file(SourceFile::new("user.yaml".into(), String::new()));
-        let mut bundle = Layer::default();
-        bundle.record(
-            "/components/schemas/User",
-            Origin {
-                file: Some(other),
-                pointer: "/User".into(),
-            },
-        );
-        sources.push_layer(bundle);
+        let sources = bundled_user_file();
         assert_eq!(
             sources.origin("/components/schemas/User/properties/id"),
             (1, "/User/properties/id".to_string())

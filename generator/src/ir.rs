@@ -464,10 +464,10 @@ pub struct ResponseVariant {
     /// `Ok`, `NotFound`, `Status4xx`, `Default`.
     pub name: String,
     pub status: Status,
-    pub description: String,
     pub body: Option<BodyShape>,
     /// The documented headers (not `Content-Type`, which `content` describes).
     pub headers: Vec<HeaderField>,
+    pub description: String,
 }
 
 impl ResponseVariant {

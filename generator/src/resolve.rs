@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use crate::diagnostics::Trail;
 use crate::diagnostics::{Diagnostics, push_pointer, unescape_token};
 use crate::document::role::Role;
 use crate::document::schema::JsonType;
@@ -232,39 +233,6 @@ impl Resolver<'_> {
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-/// Where the walk is, as a list linked through the stack: pointers are built only for what
-/// is reported.
-struct At<'p> {
-    parent: Option<&'p At<'p>>,
-    token: Token<'p>,
-}
-
-enum Token<'p> {
-    Root,
-    Key(&'p str),
-    Index(usize),
-}
-
-impl At<'_> {
-    fn pointer(&self) -> String {
-        let mut tokens = Vec::new();
-        let mut node = Some(self);
-        while let Some(current) = node {
-            tokens.push(&current.token);
-            node = current.parent;
-        }
-        let mut out = String::new();
-        for token in tokens.into_iter().rev() {
-            match token {
-                Token::Root => {}
-                Token::Key(key) => out = push_pointer(&out, key),
-                Token::Index(index) => out = push_pointer(&out, &index.to_string()),
-            }
-        }
-        out
-    }
-}
-
 /// Checks what lowering relies on and reports every problem found.
 pub fn validate(document: &Document, diagnostics: &mut Diagnostics) {
     let scheme_names: BTreeSet<String> = document
@@ -363,19 +331,10 @@ fn expected(role: Role, key: &str) -> Option<Expect> {
         (Role::Schema, "required") => Array,
         (Role::Schema, "allOf" | "anyOf" | "oneOf" | "prefixItems") => Array,
         (Role::Schema, "enum") => Array,
-        (
-            Role::Schema,
-            "not"
-            | "if"
-            | "then"
-            | "else"
-            | "contains"
-            | "propertyNames"
-            | "unevaluatedProperties"
-            | "unevaluatedItems"
-            | "contentSchema",
-        ) => Schema,
         (Role::Schema, "additionalProperties") => SchemaOrBool,
+        // `items` and `additionalItems` also have older list and boolean forms.
+        (Role::Schema, "items" | "additionalItems") => return None,
+        (Role::Schema, key) if crate::document::role::is_subschema_keyword(key) => Schema,
         (Role::Schema, "format" | "pattern" | "title" | "$ref") => String,
         (Role::Schema, "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems") => {
             Bool
@@ -400,10 +359,7 @@ impl<'a> Walk<'a, '_> {
 
     fn document(&mut self) {
         let root = &self.document.root;
-        let at = At {
-            parent: None,
-            token: Token::Root,
-        };
+        let at = Trail::root();
         let object = self.document.root();
         if object.value("info").is_none() {
             self.diagnostics.repair(
@@ -440,7 +396,7 @@ impl<'a> Walk<'a, '_> {
     }
 
     /// Visits one node and everything below it.
-    fn node(&mut self, value: &'a Value, role: Role, at: &At<'_>) {
+    fn node(&mut self, value: &'a Value, role: Role, at: &Trail<'_>) {
         match value {
             Value::Object(map) => {
                 if let Some(reference) = map.get("$ref") {
@@ -461,10 +417,7 @@ impl<'a> Walk<'a, '_> {
                     if child_role == Role::Data {
                         continue;
                     }
-                    let child_at = At {
-                        parent: Some(at),
-                        token: Token::Key(key),
-                    };
+                    let child_at = at.key(key);
                     let expect = if child_role == Role::Text {
                         Some(Expect::String)
                     } else {
@@ -505,10 +458,7 @@ impl<'a> Walk<'a, '_> {
                     if child_role == Role::Data {
                         continue;
                     }
-                    let child_at = At {
-                        parent: Some(at),
-                        token: Token::Index(index),
-                    };
+                    let child_at = at.index(index);
                     if child_role == Role::Schema
                         && !Expect::Schema.accepts(child, self.json_schema())
                     {
@@ -554,7 +504,7 @@ impl<'a> Walk<'a, '_> {
     }
 
     /// A `$ref` where a parameter, response, path item… stands.
-    fn reference(&mut self, reference: &Value, role: Role, at: &At<'_>) {
+    fn reference(&mut self, reference: &Value, role: Role, at: &Trail<'_>) {
         let pointer = || push_pointer(&at.pointer(), "$ref");
         let Some(reference) = reference.as_str() else {
             self.diagnostics.error(pointer(), "`$ref` must be a string");
@@ -585,7 +535,7 @@ impl<'a> Walk<'a, '_> {
         &mut self,
         reference: &Value,
         map: &serde_json::Map<String, Value>,
-        at: &At<'_>,
+        at: &Trail<'_>,
     ) {
         let pointer = || push_pointer(&at.pointer(), "$ref");
         let Some(reference) = reference.as_str() else {
@@ -635,7 +585,7 @@ impl<'a> Walk<'a, '_> {
         }
     }
 
-    fn schema_keywords(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+    fn schema_keywords(&mut self, map: &serde_json::Map<String, Value>, at: &Trail<'_>) {
         if let Some(ty) = map.get("type") {
             let listed = ty.is_array();
             let names: Vec<&Value> = match ty {
@@ -723,7 +673,7 @@ impl<'a> Walk<'a, '_> {
         }
     }
 
-    fn parameter(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+    fn parameter(&mut self, map: &serde_json::Map<String, Value>, at: &Trail<'_>) {
         if map.contains_key("$ref") {
             return;
         }
@@ -789,7 +739,7 @@ impl<'a> Walk<'a, '_> {
         }
     }
 
-    fn response(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+    fn response(&mut self, map: &serde_json::Map<String, Value>, at: &Trail<'_>) {
         if map.contains_key("$ref") {
             return;
         }
@@ -807,7 +757,7 @@ impl<'a> Walk<'a, '_> {
         self.dialect() >= Dialect::OpenApi32
     }
 
-    fn content(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+    fn content(&mut self, map: &serde_json::Map<String, Value>, at: &Trail<'_>) {
         for media_type in map.keys() {
             if contract_wire::media::essence(media_type).is_none() {
                 self.diagnostics.error(
@@ -818,7 +768,7 @@ impl<'a> Walk<'a, '_> {
         }
     }
 
-    fn security_scheme(&mut self, map: &serde_json::Map<String, Value>, at: &At<'_>) {
+    fn security_scheme(&mut self, map: &serde_json::Map<String, Value>, at: &Trail<'_>) {
         if map.contains_key("$ref") {
             return;
         }

@@ -72,6 +72,10 @@ pub fn authorization(
     Ok(request.header(http::header::AUTHORIZATION, value))
 }
 
+/// What placing a parameter in a request gives: an error only when its value cannot be put
+/// in JSON form (a map with non-string keys).
+pub type Sent = Result<(), ClientError>;
+
 /// A request being assembled: the path, and each parameter already laid out by the codec
 /// (`crate::params`) the generated servers decode with.
 pub struct RequestParts {
@@ -106,25 +110,21 @@ impl RequestParts {
         }
     }
 
-    fn parameter(
-        &mut self,
-        name: &str,
-        layout: Layout,
-        value: &impl Serialize,
-    ) -> Result<(), ClientError> {
+    fn parameter(&mut self, name: &str, layout: Layout, value: &impl Serialize) -> Sent {
         let value =
             crate::params::to_value(value).map_err(|message| encode_error(name, message))?;
         self.place(name, crate::params::encode(name, layout, &value));
         Ok(())
     }
 
+    /// A path parameter in its style, in place of its `{name}`.
     pub fn path(
         &mut self,
         name: &str,
         value: &impl Serialize,
         style: Style,
         explode: bool,
-    ) -> Result<(), ClientError> {
+    ) -> Sent {
         self.parameter(name, Layout::new(Location::Path, style, explode), value)
     }
 
@@ -134,34 +134,20 @@ impl RequestParts {
         value: &impl Serialize,
         style: Style,
         explode: bool,
-    ) -> Result<(), ClientError> {
+    ) -> Sent {
         self.parameter(name, Layout::new(Location::Query, style, explode), value)
     }
 
-    pub fn header(
-        &mut self,
-        name: &str,
-        value: &impl Serialize,
-        explode: bool,
-    ) -> Result<(), ClientError> {
-        self.parameter(
-            name,
-            Layout::new(Location::Header, Style::Simple, explode),
-            value,
-        )
+    /// Headers are always `simple`.
+    pub fn header(&mut self, name: &str, value: &impl Serialize, explode: bool) -> Sent {
+        let layout = Layout::new(Location::Header, Style::Simple, explode);
+        self.parameter(name, layout, value)
     }
 
-    pub fn cookie(
-        &mut self,
-        name: &str,
-        value: &impl Serialize,
-        explode: bool,
-    ) -> Result<(), ClientError> {
-        self.parameter(
-            name,
-            Layout::new(Location::Cookie, Style::Form, explode),
-            value,
-        )
+    /// Cookies are always `form`.
+    pub fn cookie(&mut self, name: &str, value: &impl Serialize, explode: bool) -> Sent {
+        let layout = Layout::new(Location::Cookie, Style::Form, explode);
+        self.parameter(name, layout, value)
     }
 
     /// A parameter given as `content` with a JSON media type: its JSON text, placed where

@@ -340,21 +340,9 @@ impl Contract {
         }
         let path_values = operation.path.match_path(request.path).unwrap_or_default();
         let query = Query::parse(request.query);
-        let cookie_header: Vec<&str> = request
-            .headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .collect();
         for (position, parameter) in operation.parameters.iter().enumerate() {
-            let raw = self.raw_parameter(
-                operation,
-                parameter,
-                &path_values,
-                &query,
-                request.headers,
-                &cookie_header,
-            );
+            let raw =
+                self.raw_parameter(operation, parameter, &path_values, &query, request.headers);
             let pointer = format!("/{}/{}", parameter.location, parameter.name);
             if raw.is_absent() {
                 if parameter.required {
@@ -483,16 +471,7 @@ impl Contract {
                 && !spec.content.is_empty()
                 && matching_media(&spec.content, given).is_none()
             {
-                let documented: Vec<&str> =
-                    spec.content.iter().map(|m| m.media_type.as_str()).collect();
-                found.push(
-                    "/header/content-type",
-                    ViolationKind::UndocumentedMediaType,
-                    format!(
-                        "`{given}` is not documented (documented: {})",
-                        documented.join(", ")
-                    ),
-                );
+                found.undocumented_media(given, &spec.content);
             }
             return found.into_vec();
         };
@@ -566,14 +545,14 @@ impl Contract {
                     .iter()
                     .any(|(key, _)| key == name),
                 ApiKeyLocation::Cookie => {
-                    cookies(request.headers).iter().any(|(key, _)| key == name)
+                    crate::server::cookies(request.headers).any(|cookie| cookie.name() == name)
                 }
             },
             // HTTP schemes name themselves; OAuth 2 and OpenID Connect tokens travel as
             // bearer tokens.
             other => other.authorization_scheme().is_some_and(|expected| {
-                authorization_scheme(request.headers)
-                    .is_some_and(|given| given.eq_ignore_ascii_case(expected))
+                crate::server::authorization(request.headers)
+                    .is_some_and(|(given, _)| given.eq_ignore_ascii_case(expected))
             }),
         }
     }
@@ -635,15 +614,7 @@ impl Contract {
             return;
         };
         let Some(position) = matching_media(content, given) else {
-            let documented: Vec<&str> = content.iter().map(|m| m.media_type.as_str()).collect();
-            found.push(
-                "/header/content-type",
-                ViolationKind::UndocumentedMediaType,
-                format!(
-                    "`{given}` is not documented (documented: {})",
-                    documented.join(", ")
-                ),
-            );
+            found.undocumented_media(given, content);
             return;
         };
         let media = &content[position];
@@ -686,7 +657,6 @@ impl Contract {
         path_values: &[(String, String)],
         query: &Query,
         headers: &HeaderMap,
-        cookie_header: &[&str],
     ) -> Raw {
         let name = parameter.name.as_str();
         let layout = Layout::new(parameter.location, parameter.style, parameter.explode);
@@ -735,13 +705,8 @@ impl Contract {
                 Raw::from_header(name, layout, &values)
             }
             Location::Cookie => {
-                let value = cookie_header
-                    .iter()
-                    .flat_map(|line| line.split(';'))
-                    .filter_map(|pair| pair.trim().split_once('='))
-                    .find(|(key, _)| *key == name)
-                    .map(|(_, value)| value);
-                Raw::from_cookie(name, layout, value)
+                let value = crate::server::cookie_value(headers, name);
+                Raw::from_cookie(name, layout, value.as_deref())
             }
         }
     }
@@ -1066,26 +1031,6 @@ fn form_value(body: &[u8], schema: &Value, defs: &Map<String, Value>) -> Value {
     Value::Object(object)
 }
 
-fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .collect()
-}
-
-fn authorization_scheme(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .split_whitespace()
-        .next()
-}
-
 /// The documented media type (or range) a `Content-Type` matches: exactly, else the most
 /// specific range.
 pub(crate) fn matching_media(content: &[Media], given: &str) -> Option<usize> {
@@ -1136,6 +1081,19 @@ impl<'a> Findings<'a> {
             kind,
             reason,
         });
+    }
+
+    /// A `Content-Type` that none of `content`'s media types admits.
+    fn undocumented_media(&mut self, given: &str, content: &[Media]) {
+        let documented: Vec<&str> = content.iter().map(|m| m.media_type.as_str()).collect();
+        self.push(
+            "/header/content-type",
+            ViolationKind::UndocumentedMediaType,
+            format!(
+                "`{given}` is not documented (documented: {})",
+                documented.join(", ")
+            ),
+        );
     }
 
     fn into_vec(self) -> Vec<Violation> {

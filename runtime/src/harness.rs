@@ -273,18 +273,11 @@ impl Kit {
                     documented.contains(&received.status)
                 };
                 if !refused {
-                    let expected = if documented.is_empty() {
-                        "a 4xx: the operation is secured and no credentials were sent".to_string()
-                    } else {
-                        format!(
-                            "{}: the operation is secured and no credentials were sent",
-                            documented
-                                .iter()
-                                .map(u16::to_string)
-                                .collect::<Vec<_>>()
-                                .join(" or ")
-                        )
-                    };
+                    let statuses: Vec<String> = documented.iter().map(u16::to_string).collect();
+                    let expected = match statuses.as_slice() {
+                        [] => "a 4xx".to_string(),
+                        _ => statuses.join(" or "),
+                    } + ": the operation is secured and no credentials were sent";
                     report.findings.push(Finding {
                         operation: operation.id.clone(),
                         request: plan.describe(),

@@ -403,6 +403,10 @@ impl Raw {
     }
 
     /// Whether the parameter was left out (an exploded form object: none of its pairs).
+    pub fn location(&self) -> Location {
+        self.layout.location
+    }
+
     pub fn is_absent(&self) -> bool {
         self.values.is_empty() && self.pairs.is_empty()
     }
@@ -592,6 +596,19 @@ impl RawDeserializer<'_> {
     }
 }
 
+/// A newtype struct (`struct Key(String)`) is read as what it wraps.
+macro_rules! newtype_as_inner {
+    () => {
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, ParamError> {
+            visitor.visit_newtype_struct(self)
+        }
+    };
+}
+
 /// Scalars read the value's text with that scalar's own parsing rules.
 macro_rules! forward_scalars {
     ($($method:ident)*) => {$(
@@ -639,13 +656,7 @@ impl<'de> de::Deserializer<'de> for RawDeserializer<'_> {
         self.deserialize_map(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, ParamError> {
-        visitor.visit_newtype_struct(self)
-    }
+    newtype_as_inner!();
 
     fn deserialize_enum<V: Visitor<'de>>(
         self,
@@ -723,13 +734,7 @@ impl<'de> de::Deserializer<'de> for Text<'_> {
         visitor.visit_enum(self.0.to_string().into_deserializer())
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, ParamError> {
-        visitor.visit_newtype_struct(self)
-    }
+    newtype_as_inner!();
 
     forward_to_deserialize_any! {
         i128 u128 char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map
@@ -923,22 +928,30 @@ mod tests {
         "[ -~é€]{0,12}"
     }
 
+    /// Every location with each style it allows, exploded and not (spaceDelimited and
+    /// pipeDelimited are defined unexploded only).
     fn layouts() -> impl Strategy<Value = Layout> {
-        prop_oneof![
-            Just(Layout::new(Location::Path, Style::Simple, false)),
-            Just(Layout::new(Location::Path, Style::Simple, true)),
-            Just(Layout::new(Location::Path, Style::Label, false)),
-            Just(Layout::new(Location::Path, Style::Label, true)),
-            Just(Layout::new(Location::Path, Style::Matrix, false)),
-            Just(Layout::new(Location::Path, Style::Matrix, true)),
-            Just(Layout::new(Location::Query, Style::Form, false)),
-            Just(Layout::new(Location::Query, Style::Form, true)),
-            Just(Layout::new(Location::Query, Style::SpaceDelimited, false)),
-            Just(Layout::new(Location::Query, Style::PipeDelimited, false)),
-            Just(Layout::new(Location::Header, Style::Simple, false)),
-            Just(Layout::new(Location::Header, Style::Simple, true)),
-            Just(Layout::new(Location::Cookie, Style::Form, false)),
-        ]
+        let styles = [
+            (
+                Location::Path,
+                &[Style::Simple, Style::Label, Style::Matrix][..],
+            ),
+            (Location::Query, &[Style::Form][..]),
+            (Location::Header, &[Style::Simple][..]),
+            (Location::Cookie, &[Style::Form][..]),
+        ];
+        let mut layouts: Vec<Layout> = styles
+            .iter()
+            .flat_map(|(location, styles)| {
+                styles.iter().flat_map(move |style| {
+                    [false, true].map(|explode| Layout::new(*location, *style, explode))
+                })
+            })
+            .collect();
+        for style in [Style::SpaceDelimited, Style::PipeDelimited] {
+            layouts.push(Layout::new(Location::Query, style, false));
+        }
+        proptest::sample::select(layouts)
     }
 
     /// Items a layout can carry: headers hold visible ASCII and cannot tell a comma in an item

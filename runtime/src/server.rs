@@ -254,6 +254,9 @@ pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A parameter as read from a request: absent (`None`), present, or refused with a 400.
+pub type Param<T> = Result<Option<T>, Rejection>;
+
 fn param_rejection(location: &str, name: &str, message: &str) -> Rejection {
     Rejection::new(
         RefusalKind::InvalidParameter,
@@ -261,12 +264,15 @@ fn param_rejection(location: &str, name: &str, message: &str) -> Rejection {
     )
 }
 
-fn parse_raw<T: DeserializeOwned>(
+/// A parameter's raw value, read by `read` when it is there: absent is `None`, or a 400 when
+/// it is required.
+fn parse_with<T>(
     raw: &Raw,
-    location: Location,
     required: bool,
-) -> Result<Option<T>, Rejection> {
+    read: impl FnOnce(&Raw) -> Result<T, String>,
+) -> Param<T> {
     let name = raw.name();
+    let location = raw.location();
     if raw.is_absent() {
         return if required {
             Err(param_rejection(location.as_str(), name, "is required"))
@@ -274,34 +280,20 @@ fn parse_raw<T: DeserializeOwned>(
             Ok(None)
         };
     }
-    raw.parse().map(Some).map_err(|message: String| {
-        param_rejection(location.as_str(), name, &without_values(&message))
-    })
+    read(raw)
+        .map(Some)
+        .map_err(|message| param_rejection(location.as_str(), name, &without_values(&message)))
+}
+
+fn parse_raw<T: DeserializeOwned>(raw: &Raw, required: bool) -> Param<T> {
+    parse_with(raw, required, Raw::parse)
 }
 
 /// A parameter given as `content` with a JSON media type: its text is JSON.
-fn parse_json<T: DeserializeOwned>(
-    raw: &Raw,
-    location: Location,
-    required: bool,
-) -> Result<Option<T>, Rejection> {
-    let name = raw.name();
-    if raw.is_absent() {
-        return if required {
-            Err(param_rejection(location.as_str(), name, "is required"))
-        } else {
-            Ok(None)
-        };
-    }
-    let text = raw
-        .scalar()
-        .map_err(|message| param_rejection(location.as_str(), name, &message))?;
-    serde_json::from_str(&text).map(Some).map_err(|err| {
-        param_rejection(
-            location.as_str(),
-            name,
-            &without_values(&format!("is not the JSON documented: {err}")),
-        )
+fn parse_json<T: DeserializeOwned>(raw: &Raw, required: bool) -> Param<T> {
+    parse_with(raw, required, |raw| {
+        let text = raw.scalar()?;
+        serde_json::from_str(&text).map_err(|err| format!("is not the JSON documented: {err}"))
     })
 }
 
@@ -320,13 +312,9 @@ pub fn query<T: DeserializeOwned>(
     style: Style,
     explode: bool,
     required: bool,
-) -> Result<Option<T>, Rejection> {
+) -> Param<T> {
     let layout = Layout::new(Location::Query, style, explode);
-    parse_raw(
-        &Raw::from_query(name, layout, query),
-        Location::Query,
-        required,
-    )
+    parse_raw(&Raw::from_query(name, layout, query), required)
 }
 
 /// An object query parameter of an exploded form (OpenAPI's default for objects): its
@@ -336,12 +324,8 @@ pub fn query_object<T: DeserializeOwned>(
     name: &str,
     select: Select<'_>,
     required: bool,
-) -> Result<Option<T>, Rejection> {
-    parse_raw(
-        &Raw::from_query_object(name, query, select),
-        Location::Query,
-        required,
-    )
+) -> Param<T> {
+    parse_raw(&Raw::from_query_object(name, query, select), required)
 }
 
 /// A path parameter, from [`path_values`].
@@ -350,13 +334,13 @@ pub fn path<T: DeserializeOwned>(
     name: &str,
     style: Style,
     explode: bool,
-) -> Result<Option<T>, Rejection> {
+) -> Param<T> {
     let text = values
         .iter()
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.as_str());
     let layout = Layout::new(Location::Path, style, explode);
-    parse_raw(&Raw::from_path(name, layout, text), Location::Path, true)
+    parse_raw(&Raw::from_path(name, layout, text), true)
 }
 
 fn header_raw(headers: &HeaderMap, name: &str, explode: bool) -> Result<Raw, Rejection> {
@@ -377,23 +361,26 @@ pub fn header<T: DeserializeOwned>(
     name: &str,
     explode: bool,
     required: bool,
-) -> Result<Option<T>, Rejection> {
-    parse_raw(
-        &header_raw(headers, name, explode)?,
-        Location::Header,
-        required,
-    )
+) -> Param<T> {
+    parse_raw(&header_raw(headers, name, explode)?, required)
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of the cookie `name`, from every `Cookie` header (parsed by the `cookie` crate,
+/// as RFC 6265 writes them: `a=1; b=2`).
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookies(headers)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_string())
+}
+
+/// Every cookie the request carries.
+pub(crate) fn cookies(headers: &HeaderMap) -> impl Iterator<Item = cookie::Cookie<'_>> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
 }
 
 pub fn cookie<T: DeserializeOwned>(
@@ -401,37 +388,26 @@ pub fn cookie<T: DeserializeOwned>(
     name: &str,
     explode: bool,
     required: bool,
-) -> Result<Option<T>, Rejection> {
+) -> Param<T> {
     let layout = Layout::new(Location::Cookie, Style::Form, explode);
-    let raw = Raw::from_cookie(name, layout, cookie_value(headers, name));
-    parse_raw(&raw, Location::Cookie, required)
+    let raw = Raw::from_cookie(name, layout, cookie_value(headers, name).as_deref());
+    parse_raw(&raw, required)
 }
 
 /// A parameter given as `content` with a JSON media type, in the query.
-pub fn query_json<T: DeserializeOwned>(
-    query: &Query,
-    name: &str,
-    required: bool,
-) -> Result<Option<T>, Rejection> {
+pub fn query_json<T: DeserializeOwned>(query: &Query, name: &str, required: bool) -> Param<T> {
     let layout = Layout::new(Location::Query, Style::Form, true);
-    parse_json(
-        &Raw::from_query(name, layout, query),
-        Location::Query,
-        required,
-    )
+    parse_json(&Raw::from_query(name, layout, query), required)
 }
 
 /// A parameter given as `content` with a JSON media type, in the path.
-pub fn path_json<T: DeserializeOwned>(
-    values: &[(String, String)],
-    name: &str,
-) -> Result<Option<T>, Rejection> {
+pub fn path_json<T: DeserializeOwned>(values: &[(String, String)], name: &str) -> Param<T> {
     let text = values
         .iter()
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.as_str());
     let layout = Layout::new(Location::Path, Style::Simple, false);
-    parse_json(&Raw::from_path(name, layout, text), Location::Path, true)
+    parse_json(&Raw::from_path(name, layout, text), true)
 }
 
 /// A parameter given as `content` with a JSON media type, in a header.
@@ -439,12 +415,8 @@ pub fn header_json<T: DeserializeOwned>(
     headers: &HeaderMap,
     name: &str,
     required: bool,
-) -> Result<Option<T>, Rejection> {
-    parse_json(
-        &header_raw(headers, name, false)?,
-        Location::Header,
-        required,
-    )
+) -> Param<T> {
+    parse_json(&header_raw(headers, name, false)?, required)
 }
 
 /// A parameter given as `content` with a JSON media type, in a cookie.
@@ -452,13 +424,10 @@ pub fn cookie_json<T: DeserializeOwned>(
     headers: &HeaderMap,
     name: &str,
     required: bool,
-) -> Result<Option<T>, Rejection> {
+) -> Param<T> {
     let layout = Layout::new(Location::Cookie, Style::Form, false);
-    parse_json(
-        &Raw::from_cookie(name, layout, cookie_value(headers, name)),
-        Location::Cookie,
-        required,
-    )
+    let value = cookie_value(headers, name);
+    parse_json(&Raw::from_cookie(name, layout, value.as_deref()), required)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,7 +449,7 @@ pub fn api_key(
             .into_iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value),
-        _ => cookie_value(headers, name).map(str::to_string),
+        _ => cookie_value(headers, name),
     };
     found.filter(|key| !key.is_empty()).ok_or_else(|| {
         Rejection::unauthorized(
@@ -490,19 +459,20 @@ pub fn api_key(
     })
 }
 
-fn authorization<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
+/// The scheme and credentials of `Authorization` (RFC 7235's `auth-scheme 1*SP credentials`).
+pub(crate) fn authorization(headers: &HeaderMap) -> Option<(&str, &str)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (given, credentials) = value.split_once(' ')?;
-    given
-        .eq_ignore_ascii_case(scheme)
-        .then(|| credentials.trim())
+    let (scheme, credentials) = value.split_once(' ')?;
+    Some((scheme, credentials.trim()))
 }
 
-/// A bearer token from `Authorization: Bearer ...`.
+/// A bearer token from `Authorization: Bearer ...` (parsed by the `headers` crate).
 pub fn bearer(headers: &HeaderMap) -> Result<String, Rejection> {
-    authorization(headers, "bearer")
+    use headers::HeaderMapExt as _;
+    headers
+        .typed_get::<headers::Authorization<headers::authorization::Bearer>>()
+        .map(|authorization| authorization.token().trim().to_string())
         .filter(|token| !token.is_empty())
-        .map(str::to_string)
         .ok_or_else(|| {
             Rejection::unauthorized(
                 "this operation needs `Authorization: Bearer <token>`",
@@ -515,8 +485,11 @@ pub fn bearer(headers: &HeaderMap) -> Result<String, Rejection> {
 /// vendor's own), as sent: the handler verifies them. `scheme` is the name as the spec
 /// writes it, capitalised (`Digest`); it is matched without regard to case.
 pub fn http_credentials(headers: &HeaderMap, scheme: &'static str) -> Result<String, Rejection> {
-    authorization(headers, scheme)
-        .filter(|credentials| !credentials.is_empty())
+    authorization(headers)
+        .filter(|(given, credentials)| {
+            given.eq_ignore_ascii_case(scheme) && !credentials.is_empty()
+        })
+        .map(|(_, credentials)| credentials)
         .map(str::to_string)
         .ok_or_else(|| {
             Rejection::unauthorized(
@@ -526,22 +499,18 @@ pub fn http_credentials(headers: &HeaderMap, scheme: &'static str) -> Result<Str
         })
 }
 
-/// User name and password from `Authorization: Basic ...`.
+/// User name and password from `Authorization: Basic ...` (decoded by the `headers` crate).
 pub fn basic(headers: &HeaderMap) -> Result<(String, String), Rejection> {
-    use base64::Engine as _;
-    let refuse = || {
-        Rejection::unauthorized(
-            "this operation needs `Authorization: Basic <credentials>`",
-            Some("Basic"),
-        )
-    };
-    let encoded = authorization(headers, "basic").ok_or_else(refuse)?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .map_err(|_| refuse())?;
-    let text = String::from_utf8(decoded).map_err(|_| refuse())?;
-    let (user, password) = text.split_once(':').ok_or_else(refuse)?;
-    Ok((user.to_string(), password.to_string()))
+    use headers::HeaderMapExt as _;
+    let basic = headers
+        .typed_get::<headers::Authorization<headers::authorization::Basic>>()
+        .ok_or_else(|| {
+            Rejection::unauthorized(
+                "this operation needs `Authorization: Basic <credentials>`",
+                Some("Basic"),
+            )
+        })?;
+    Ok((basic.username().to_string(), basic.password().to_string()))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -162,6 +162,15 @@ impl<'a> Obj<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The strings of the array under `key` (anything else in it is passed over).
+    pub fn strings(self, key: &str) -> Vec<String> {
+        self.array(key)
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The entries of the object under `key`, in document order.
     pub fn entries(self, key: &str) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
         self.0

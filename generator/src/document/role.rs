@@ -112,7 +112,8 @@ impl Role {
                 _ => Other,
             },
             Parameters => Parameter,
-            Parameter => match key {
+            // A header object is a parameter object without `name` and `in`.
+            Parameter | Header => match key {
                 "schema" => Schema,
                 "content" => Content,
                 "examples" if !swagger => Examples,
@@ -149,14 +150,6 @@ impl Role {
                 _ => Other,
             },
             Headers => Header,
-            Header => match key {
-                "schema" => Schema,
-                "content" => Content,
-                "examples" if !swagger => Examples,
-                "items" if swagger => Schema,
-                "example" | "default" | "enum" => Data,
-                _ => Other,
-            },
             Examples => Example,
             Example => match key {
                 "value" | "dataValue" => Data,
@@ -186,18 +179,7 @@ impl Role {
                 | "dependentSchemas" => Schemas,
                 "allOf" | "anyOf" | "oneOf" | "prefixItems" => SchemaList,
                 // `items` as a list is draft-04's tuple form; the walk treats both alike.
-                "items"
-                | "additionalProperties"
-                | "additionalItems"
-                | "unevaluatedProperties"
-                | "unevaluatedItems"
-                | "not"
-                | "if"
-                | "then"
-                | "else"
-                | "contains"
-                | "propertyNames"
-                | "contentSchema" => Schema,
+                key if is_subschema_keyword(key) => Schema,
                 "example" | "examples" | "default" | "enum" | "const" | "discriminator" | "xml"
                 | "externalDocs" => Data,
                 _ => Data,
@@ -251,6 +233,28 @@ impl Role {
             _ => return None,
         })
     }
+}
+
+/// The schema keywords whose value is one subschema (`items` and `additionalItems` also in
+/// their older list and boolean forms).
+const SUBSCHEMA_KEYWORDS: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "additionalItems",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "contentSchema",
+];
+
+/// Whether a schema keyword's value is one subschema.
+pub fn is_subschema_keyword(key: &str) -> bool {
+    SUBSCHEMA_KEYWORDS.contains(&key)
 }
 
 #[cfg(test)]

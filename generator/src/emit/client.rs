@@ -19,7 +19,7 @@ fn credential_field(api: &Api, index: usize) -> proc_macro2::Ident {
 pub fn emit_client(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
-) -> crate::emit::ItemsFile<'_> {
+) -> crate::emit::tokens::ItemsFile<'_> {
     let fields = (0..api.security_schemes.len()).map(|index| {
         let field = credential_field(api, index);
         let ty = tokens::scheme_type(api, index);
@@ -126,7 +126,7 @@ pub fn emit_client(
             #(#setters)*
         }
     };
-    crate::emit::ItemsFile {
+    crate::emit::tokens::ItemsFile {
         head,
         count: api.tags.len(),
         item: Box::new(method_block),
@@ -189,19 +189,16 @@ fn is_json_content(parameter: &crate::ir::Parameter) -> bool {
         .is_some_and(contract_wire::media::is_json)
 }
 
+/// reqwest's constant for a standard method (`reqwest::Method::GET`); others by name.
 fn method_tokens(method: &Method) -> TokenStream {
     match method {
-        Method::Get => quote!(reqwest::Method::GET),
-        Method::Put => quote!(reqwest::Method::PUT),
-        Method::Post => quote!(reqwest::Method::POST),
-        Method::Delete => quote!(reqwest::Method::DELETE),
-        Method::Options => quote!(reqwest::Method::OPTIONS),
-        Method::Head => quote!(reqwest::Method::HEAD),
-        Method::Patch => quote!(reqwest::Method::PATCH),
-        Method::Trace => quote!(reqwest::Method::TRACE),
         Method::Query | Method::Other(_) => {
             let name = method.as_str();
             quote!(rt::method(#name)?)
+        }
+        standard => {
+            let constant = ident(standard.as_str());
+            quote!(reqwest::Method::#constant)
         }
     }
 }
@@ -390,7 +387,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
                 if let Some(basic) = &self.#field { builder = builder.basic_auth(&basic.username, Some(&basic.password)); }
             )),
             SecuritySchemeKind::Http { scheme, .. } if scheme != "bearer" => {
-                let label = crate::emit::operations::http_scheme_label(scheme);
+                let label = crate::emit::tokens::http_scheme_label(scheme);
                 Some(quote!(
                     if let Some(credentials) = &self.#field { builder = rt::authorization(builder, #label, &credentials.0)?; }
                 ))

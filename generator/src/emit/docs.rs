@@ -20,19 +20,18 @@ pub fn attrs(lines: &[String]) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Text from the spec, trimmed, when there is any.
+fn prose(text: &Option<String>) -> Option<&str> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
 /// The doc lines for an item: title, description, then notes.
 pub fn lines(docs: &Docs) -> Vec<String> {
     let mut out = Vec::new();
-    let description = docs
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty());
-    if let Some(title) = docs
-        .title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+    let description = prose(&docs.description);
+    if let Some(title) = prose(&docs.title)
         && description.is_none_or(|d| !d.starts_with(title))
     {
         push_prose(&mut out, title);
@@ -107,11 +106,7 @@ pub fn push_prose(out: &mut Vec<String>, text: &str) {
 /// whole description is said once.
 pub fn operation_summary(operation: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
-    let summary = operation
-        .summary
-        .as_deref()
-        .map(str::trim)
-        .filter(|summary| !summary.is_empty())
+    let summary = prose(&operation.summary)
         .map(str::to_string)
         .or_else(|| operation.description.as_deref().and_then(first_sentence));
     if let Some(summary) = summary {
@@ -148,18 +143,10 @@ fn first_sentence(text: &str) -> Option<String> {
 /// The doc lines for an operation: summary, description, method and path.
 pub fn operation_docs(operation: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(summary) = operation
-        .summary
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
+    if let Some(summary) = prose(&operation.summary) {
         push_prose(&mut lines, summary);
     }
-    if let Some(description) = operation
-        .description
-        .as_deref()
-        .filter(|d| !d.trim().is_empty())
-    {
+    if let Some(description) = prose(&operation.description) {
         if !lines.is_empty() {
             lines.push(String::new());
         }

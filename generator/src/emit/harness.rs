@@ -11,23 +11,11 @@ use crate::ir::Surface;
 pub fn emit_harness(api: &Api) -> TokenStream {
     let api_checks = (!api.operations.is_empty()).then(|| api_checks(api));
     let webhook_checks = (!api.webhooks.is_empty()).then(|| {
-        quote! {
-            /// The webhooks' wire contract (`webhooks.json`): what each delivery may carry, and
-            /// what the receiver may answer.
-            pub fn webhook_contract() -> &'static Contract {
-                static CONTRACT: OnceLock<Contract> = OnceLock::new();
-                CONTRACT.get_or_init(|| {
-                    Contract::from_json(include_str!("../webhooks.json"))
-                        .expect("webhooks.json is generated together with this crate")
-                })
-            }
-
-            /// A layer that checks every delivery to [`crate::webhooks::router`] and every
-            /// answer against [`webhook_contract`], like [`validation_layer`] for the API.
-            pub fn webhook_validation_layer() -> ValidationLayer {
-                ValidationLayer::new(webhook_contract())
-            }
-        }
+        contract_and_layer(
+            Surface::Webhooks,
+            " The webhooks' wire contract (`webhooks.json`): what each delivery may carry, and\n what the receiver may answer.",
+            " A layer that checks every delivery to [`crate::webhooks::router`] and every\n answer against [`webhook_contract`], like [`validation_layer`] for the API.",
+        )
     });
     let module_doc = if api.operations.is_empty() {
         quote! {
@@ -63,23 +51,13 @@ fn api_checks(api: &Api) -> TokenStream {
         .map(|(tag, _)| format_ident!("{}", tag.trait_name))
         .collect();
     let bound = quote!(#(crate::server::#trait_names)+*);
+    let contract_and_layer = contract_and_layer(
+        Surface::Api,
+        " The wire contract: every operation's parameters, bodies, responses and security,\n with schemas in JSON Schema.",
+        " A layer that checks every request and response against [`contract`]: apply it to\n [`crate::server::router`] before nesting that under the base path. It refuses\n requests that break the contract; `.report_only()` only reports them.",
+    );
     quote! {
-        /// The wire contract: every operation's parameters, bodies, responses and security,
-        /// with schemas in JSON Schema.
-        pub fn contract() -> &'static Contract {
-            static CONTRACT: OnceLock<Contract> = OnceLock::new();
-            CONTRACT.get_or_init(|| {
-                Contract::from_json(include_str!("../contract.json"))
-                    .expect("contract.json is generated together with this crate")
-            })
-        }
-
-        /// A layer that checks every request and response against [`contract`]: apply it to
-        /// [`crate::server::router`] before nesting that under the base path. It refuses
-        /// requests that break the contract; `.report_only()` only reports them.
-        pub fn validation_layer() -> ValidationLayer {
-            ValidationLayer::new(contract())
-        }
+        #contract_and_layer
 
         /// The conformance kit for this API, to configure (seed, generated requests per
         /// operation, base path) before running it.
@@ -106,6 +84,36 @@ fn api_checks(api: &Api) -> TokenStream {
             credentials: contract_runtime::harness::Credentials,
         ) -> contract_runtime::harness::Report {
             kit().credentials(credentials).check_url(base_url).await
+        }
+    }
+}
+
+/// A surface's contract, read once from the JSON file written beside the crate, and its
+/// validation layer.
+fn contract_and_layer(surface: Surface, contract_doc: &str, layer_doc: &str) -> TokenStream {
+    let (contract, layer, file) = match surface {
+        Surface::Api => ("contract", "validation_layer", "contract.json"),
+        Surface::Webhooks => (
+            "webhook_contract",
+            "webhook_validation_layer",
+            "webhooks.json",
+        ),
+    };
+    let (contract, layer) = (format_ident!("{contract}"), format_ident!("{layer}"));
+    let path = format!("../{file}");
+    let expect = format!("{file} is generated together with this crate");
+    let contract_doc = contract_doc.lines().map(|line| quote!(#[doc = #line]));
+    let layer_doc = layer_doc.lines().map(|line| quote!(#[doc = #line]));
+    quote! {
+        #(#contract_doc)*
+        pub fn #contract() -> &'static Contract {
+            static CONTRACT: OnceLock<Contract> = OnceLock::new();
+            CONTRACT.get_or_init(|| Contract::from_json(include_str!(#path)).expect(#expect))
+        }
+
+        #(#layer_doc)*
+        pub fn #layer() -> ValidationLayer {
+            ValidationLayer::new(#contract())
         }
     }
 }

@@ -20,6 +20,8 @@ mod tokens;
 /// harness's build script): identifiers and types exactly as the emitters write them.
 pub use tokens::{Types, ident};
 
+pub(crate) use tokens::ItemsFile;
+
 /// Tag features are emitted for crates with at least this many operations.
 pub use tag_features::TAG_FEATURES_FROM;
 
@@ -61,19 +63,6 @@ pub struct PendingFile<'a> {
     /// Path relative to the crate root, with `/` separators.
     pub path: String,
     pub body: FileBody<'a>,
-}
-
-/// A Rust file whose bulk is many independent top-level items. Building and formatting the
-/// items of a large spec is most of the generator's time, so the format stage runs
-/// [`ItemsFile::item`] on worker threads, a chunk of items each, and formats each chunk where
-/// it was built.
-pub struct ItemsFile<'a> {
-    /// Module docs, imports and the items built up front; formatted first.
-    pub head: TokenStream,
-    pub count: usize,
-    /// Builds item `index`. It runs on any thread, so it captures plain data only (the token
-    /// types are not `Send`).
-    pub item: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
 }
 
 #[derive(Template)]
@@ -380,4 +369,53 @@ fn support_module(needs: Needs) -> Option<TokenStream> {
         #base64
         #double_option
     })
+}
+
+#[cfg(test)]
+mod layering {
+    /// Each emit module, its source, and the emit modules it may use: the DAG that
+    /// ARCHITECTURE.md states (leaves, then `tag_features`, then one emitter per file).
+    const MODULES: &[(&str, &str, &[&str])] = &[
+        ("docs", include_str!("docs.rs"), &[]),
+        ("tokens", include_str!("tokens.rs"), &[]),
+        ("tag_features", include_str!("tag_features.rs"), &[]),
+        (
+            "models",
+            include_str!("models.rs"),
+            &["docs", "tokens", "tag_features"],
+        ),
+        (
+            "operations",
+            include_str!("operations.rs"),
+            &["docs", "tokens", "tag_features"],
+        ),
+        ("server", include_str!("server.rs"), &["docs", "tokens"]),
+        (
+            "client",
+            include_str!("client.rs"),
+            &["docs", "tokens", "tag_features"],
+        ),
+        ("harness", include_str!("harness.rs"), &[]),
+    ];
+
+    #[test]
+    fn emitters_form_a_dag_and_read_only_the_ir() {
+        let names: Vec<&str> = MODULES.iter().map(|(name, ..)| *name).collect();
+        for (name, source, allowed) in MODULES {
+            for other in &names {
+                let used = source.contains(&format!("crate::emit::{other}"))
+                    || source.contains(&format!("super::{other}"));
+                assert!(
+                    !used || other == name || allowed.contains(other),
+                    "emit/{name}.rs uses emit/{other}.rs, outside the layering"
+                );
+            }
+            for stage in ["document", "load", "resolve", "lower"] {
+                assert!(
+                    !source.contains(&format!("crate::{stage}")),
+                    "emit/{name}.rs reads the front end (crate::{stage}); emitters read the IR"
+                );
+            }
+        }
+    }
 }

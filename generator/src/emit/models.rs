@@ -92,7 +92,7 @@ struct ModelsEmitter<'a> {
 pub fn emit_models(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
-) -> crate::emit::ItemsFile<'_> {
+) -> crate::emit::tokens::ItemsFile<'_> {
     // Aliases (`pub type A = B;`) derive nothing: a crate of only aliases needs no serde.
     let derives = api.types.iter().any(|def| {
         !matches!(
@@ -108,7 +108,7 @@ pub fn emit_models(
             use serde::{Deserialize, Serialize};
         )
     });
-    crate::emit::ItemsFile {
+    crate::emit::tokens::ItemsFile {
         head: quote! {
             //! Model types: one per schema in the spec, named after the schema (inline
             //! schemas after where they appear).
@@ -450,14 +450,8 @@ fn integer_enum_item(name: &Ident, values: &Enum, doc: TokenStream) -> TokenStre
             let variant_name = ident(&variant.rust_name);
             quote!(#number => Ok(Self::#variant_name),)
         });
-    let expected = format!(
-        "one of {}",
-        numbers
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
+    let expected = format!("one of {}", listed.join(", "));
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

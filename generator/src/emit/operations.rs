@@ -9,7 +9,6 @@ use crate::emit::docs::{self, operation_docs};
 use crate::emit::tokens::{self, Types, ident};
 use crate::ir::{
     Api, CredentialAlternative, CredentialShape, Operation, RequestFieldKind, SecuritySchemeKind,
-    Status,
 };
 
 /// `operations.rs`: a module per operation (and per webhook), each built (and formatted) on
@@ -17,7 +16,7 @@ use crate::ir::{
 pub fn emit_operations(
     api: &Api,
     tag_features: Option<std::sync::Arc<crate::emit::tag_features::TagFeatures>>,
-) -> crate::emit::ItemsFile<'_> {
+) -> crate::emit::tokens::ItemsFile<'_> {
     let head = if api.webhooks.is_empty() {
         quote! {
             //! One module per operation: its `Request`, and its `Response` with one variant per
@@ -29,7 +28,7 @@ pub fn emit_operations(
             //! one variant per documented status, shared by both sides.
         }
     };
-    crate::emit::ItemsFile {
+    crate::emit::tokens::ItemsFile {
         head,
         count: api.operations.len() + api.webhooks.len(),
         item: Box::new(move |index| {
@@ -163,11 +162,7 @@ fn operation_module(api: &Api, operation: &Operation, types: Types<'_>) -> Token
         .iter()
         .map(|variant| {
             let name = ident(&variant.name);
-            let status = match variant.status {
-                Status::Code(code) => code.to_string(),
-                Status::Range(leading) => format!("{leading}XX"),
-                Status::Default => "default".into(),
-            };
+            let status = variant.status.to_string();
             let mut lines = Vec::new();
             let description = variant.description.trim();
             lines.push(if description.is_empty() {
@@ -259,15 +254,6 @@ fn credentials_enum(api: &Api, alternatives: &[CredentialAlternative]) -> TokenS
     }
 }
 
-/// An HTTP authentication scheme as it is written in `Authorization` (`Bearer`, `Digest`).
-pub fn http_scheme_label(scheme: &str) -> String {
-    let mut chars = scheme.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
-    }
-}
-
 pub fn emit_security(api: &Api) -> TokenStream {
     let items = api.security_schemes.iter().map(|scheme| {
         let name = ident(&scheme.rust_name);
@@ -287,7 +273,7 @@ pub fn emit_security(api: &Api) -> TokenStream {
                 if scheme == "bearer" {
                     "A token sent as `Authorization: Bearer <token>`.".to_string()
                 } else {
-                    format!("Credentials sent as `Authorization: {} <credentials>`.", http_scheme_label(scheme))
+                    format!("Credentials sent as `Authorization: {} <credentials>`.", tokens::http_scheme_label(scheme))
                 },
                 quote!((pub String);),
                 quote!(f.debug_tuple(#label).field(&"<redacted>").finish()),

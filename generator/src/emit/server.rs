@@ -82,7 +82,7 @@ fn routes(operations: &[Operation]) -> Routes<'_> {
     routes
 }
 
-pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
+pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::tokens::ItemsFile<'_> {
     let operations = api.operations_of(surface);
     let tags = api.tagged(surface);
     let trait_names: Vec<String> = tags.iter().map(|(tag, _)| tag.trait_name.clone()).collect();
@@ -163,7 +163,7 @@ pub fn emit_server(api: &Api, surface: Surface) -> crate::emit::ItemsFile<'_> {
             use axum::extract::State;
         )
     };
-    crate::emit::ItemsFile {
+    crate::emit::tokens::ItemsFile {
         head: quote! {
             #module_doc
 
@@ -322,39 +322,49 @@ fn dispatcher(bound: &TokenStream, operations: &[&Operation]) -> TokenStream {
         }
     });
     let last_handler = handler_ident(last);
+    let templates: Vec<&str> = ordered
+        .iter()
+        .map(|operation| operation.path.as_str())
+        .collect();
     let doc = format!(
         " Routes `{}` to the operation whose template matches.",
-        ordered
-            .iter()
-            .map(|operation| operation.path.as_str())
-            .collect::<Vec<_>>()
-            .join("` or `")
+        templates.join("` or `")
     );
+    routing_handler(
+        &doc,
+        &name,
+        bound,
+        quote! {
+            #(#tries)*
+            #last_handler(State(shared), request).await
+        },
+    )
+}
+
+/// A handler that picks another for the request (by template or by method name).
+fn routing_handler(
+    doc: &str,
+    name: &proc_macro2::Ident,
+    bound: &TokenStream,
+    body: TokenStream,
+) -> TokenStream {
     quote! {
         #[doc = #doc]
         async fn #name<T: #bound>(
             State(shared): State<Arc<Shared<T>>>,
             request: Request,
         ) -> Result<Response, rt::Rejection> {
-            #(#tries)*
-            #last_handler(State(shared), request).await
+            #body
         }
     }
 }
 
 /// axum's router function for a method; `None` for methods it has none for.
 fn method_fn(method: &Method) -> Option<proc_macro2::Ident> {
-    Some(ident(match method {
-        Method::Get => "get",
-        Method::Put => "put",
-        Method::Post => "post",
-        Method::Delete => "delete",
-        Method::Options => "options",
-        Method::Head => "head",
-        Method::Patch => "patch",
-        Method::Trace => "trace",
-        Method::Query | Method::Other(_) => return None,
-    }))
+    match method {
+        Method::Query | Method::Other(_) => None,
+        standard => Some(ident(&standard.as_str().to_ascii_lowercase())),
+    }
 }
 
 /// The handler a route calls for one method: the operation's, or the dispatcher of several.
@@ -384,26 +394,22 @@ fn custom_methods(bound: &TokenStream, methods: &[(Method, Vec<&Operation>)]) ->
         let handler = entry_handler(same);
         quote!(#method => #handler(State(shared), request).await,)
     });
+    let names: Vec<&str> = methods.iter().map(|(method, _)| method.as_str()).collect();
     let doc = format!(
         " Dispatches `{}` by method name (axum routes only the standard methods).",
-        methods
-            .iter()
-            .map(|(method, _)| method.as_str())
-            .collect::<Vec<_>>()
-            .join("`, `")
+        names.join("`, `")
     );
-    quote! {
-        #[doc = #doc]
-        async fn #name<T: #bound>(
-            State(shared): State<Arc<Shared<T>>>,
-            request: Request,
-        ) -> Result<Response, rt::Rejection> {
+    routing_handler(
+        &doc,
+        &name,
+        bound,
+        quote! {
             match request.method().as_str() {
                 #(#arms)*
                 _ => Err(rt::method_not_allowed().await),
             }
-        }
-    }
+        },
+    )
 }
 
 fn credentials_type(api: &Api, operation: &Operation) -> Option<TokenStream> {
@@ -449,7 +455,7 @@ fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
         // Any other HTTP scheme (`Digest`, a vendor's): the credentials after its name, for
         // the handler to verify.
         SecuritySchemeKind::Http { scheme, .. } if scheme != "bearer" => {
-            let label = crate::emit::operations::http_scheme_label(scheme);
+            let label = crate::emit::tokens::http_scheme_label(scheme);
             quote!(#ty(rt::http_credentials(&parts.headers, #label)?))
         }
         _ => quote!(#ty(rt::bearer(&parts.headers)?)),

@@ -143,27 +143,17 @@ pub fn module(operation: &Operation) -> Ident {
     ident(&operation.rust_name)
 }
 
-/// The runtime's name for a style.
+/// The runtime's name for a style: the wire crate's variant, which the runtime re-exports
+/// (its derived `Debug` is the variant's name).
 pub fn style(style: Style) -> TokenStream {
-    match style {
-        Style::Simple => quote!(contract_runtime::Style::Simple),
-        Style::Label => quote!(contract_runtime::Style::Label),
-        Style::Matrix => quote!(contract_runtime::Style::Matrix),
-        Style::Form => quote!(contract_runtime::Style::Form),
-        Style::SpaceDelimited => quote!(contract_runtime::Style::SpaceDelimited),
-        Style::PipeDelimited => quote!(contract_runtime::Style::PipeDelimited),
-        Style::DeepObject => quote!(contract_runtime::Style::DeepObject),
-    }
+    let variant = quote::format_ident!("{style:?}");
+    quote!(contract_runtime::Style::#variant)
 }
 
 /// The runtime's name for a location.
 pub fn location(location: Location) -> TokenStream {
-    match location {
-        Location::Path => quote!(contract_runtime::Location::Path),
-        Location::Query => quote!(contract_runtime::Location::Query),
-        Location::Header => quote!(contract_runtime::Location::Header),
-        Location::Cookie => quote!(contract_runtime::Location::Cookie),
-    }
+    let variant = quote::format_ident!("{location:?}");
+    quote!(contract_runtime::Location::#variant)
 }
 
 /// For a query parameter that is an object in an exploded form (OpenAPI's default for
@@ -209,4 +199,26 @@ pub fn exploded_object(
 pub fn scheme_type(api: &Api, index: usize) -> TokenStream {
     let name = ident(&api.security_schemes[index].rust_name);
     quote!(crate::security::#name)
+}
+
+/// An HTTP authentication scheme as it is written in `Authorization` (`Bearer`, `Digest`).
+pub fn http_scheme_label(scheme: &str) -> String {
+    let mut chars = scheme.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A Rust file whose bulk is many independent top-level items. Building and formatting the
+/// items of a large spec is most of the generator's time, so the format stage runs
+/// [`ItemsFile::item`] on worker threads, a chunk of items each, and formats each chunk where
+/// it was built.
+pub struct ItemsFile<'a> {
+    /// Module docs, imports and the items built up front; formatted first.
+    pub head: TokenStream,
+    pub count: usize,
+    /// Builds item `index`. It runs on any thread, so it captures plain data only (the token
+    /// types are not `Send`).
+    pub item: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
 }

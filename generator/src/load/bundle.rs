@@ -428,13 +428,7 @@ impl Bundler<'_> {
         if entry_component {
             let local = format!("#{}", escape_fragment(out));
             self.hoisted.insert(key, local);
-            self.layer.record(
-                out.to_string(),
-                Origin {
-                    file: Some(target.file),
-                    pointer: target.fragment.clone(),
-                },
-            );
+            self.record_origin(out.to_string(), &target);
             self.walk(&mut content, role, target.file, out);
             *value = content;
             return;
@@ -443,16 +437,19 @@ impl Bundler<'_> {
         let pointer = push_pointer(&self.section_pointer(section), &name);
         let local = format!("#{}", escape_fragment(&pointer));
         self.hoisted.insert(key, local.clone());
-        self.layer.record(
-            pointer.clone(),
-            Origin {
-                file: Some(target.file),
-                pointer: target.fragment.clone(),
-            },
-        );
+        self.record_origin(pointer.clone(), &target);
         self.walk(&mut content, role, target.file, &pointer);
         self.added.push((section, name, content));
         set_reference(value, local);
+    }
+
+    /// Records that the document's `at` came from the reference's target.
+    fn record_origin(&mut self, at: String, target: &Target) {
+        let origin = Origin {
+            file: Some(target.file),
+            pointer: target.fragment.clone(),
+        };
+        self.layer.record(at, origin);
     }
 
     fn inline(
@@ -475,13 +472,7 @@ impl Bundler<'_> {
             return;
         };
         self.inlining.push(key);
-        self.layer.record(
-            out.to_string(),
-            Origin {
-                file: Some(target.file),
-                pointer: target.fragment.clone(),
-            },
-        );
+        self.record_origin(out.to_string(), &target);
         self.walk(&mut content, role, target.file, out);
         self.inlining.pop();
         // Siblings of the reference (3.1 lets `summary` and `description` override) win.
@@ -589,45 +580,38 @@ fn is_prose(path: &Path) -> bool {
         })
 }
 
-/// Percent-decoding, as URI references allow.
+/// Percent-decoding, as URI references allow (`%` not followed by two hex digits stays).
 pub fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
+
+/// What a URI fragment holds as it is (RFC 3986's `pchar`, `/` and `?`, less `?`, which
+/// pointers never need): everything else is percent-encoded.
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/');
 
 /// A JSON pointer as a URI fragment: characters a fragment cannot hold are percent-encoded.
 pub fn escape_fragment(pointer: &str) -> String {
-    let mut out = String::with_capacity(pointer.len());
-    for c in pointer.chars() {
-        if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c) {
-            out.push(c);
-        } else {
-            let mut buffer = [0u8; 4];
-            for byte in c.encode_utf8(&mut buffer).bytes() {
-                out.push_str(&format!("%{byte:02X}"));
-            }
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(pointer, FRAGMENT).to_string()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::diagnostics::push_pointer;
+use crate::diagnostics::Trail;
 
 /// A parsed file and what the parse noticed.
 #[derive(Debug)]
@@ -35,7 +35,7 @@ pub fn is_json(path: &std::path::Path, text: &str) -> bool {
 
 pub fn parse(text: &str, json: bool) -> Result<Parsed, SyntaxError> {
     let notes = Notes::default();
-    let root = PathNode::root();
+    let root = Trail::root();
     let value = if json {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let value = NodeSeed {
@@ -89,49 +89,9 @@ struct Notes {
     non_string_keys: RefCell<Vec<String>>,
 }
 
-/// Where the visitor is, as a list linked through the stack: building a pointer costs
-/// nothing until a note needs one.
-enum Segment<'a> {
-    Root,
-    Key(&'a str),
-    Index(usize),
-}
-
-struct PathNode<'a> {
-    parent: Option<&'a PathNode<'a>>,
-    segment: Segment<'a>,
-}
-
-impl<'a> PathNode<'a> {
-    fn root() -> Self {
-        Self {
-            parent: None,
-            segment: Segment::Root,
-        }
-    }
-
-    fn pointer(&self) -> String {
-        let mut segments = Vec::new();
-        let mut node = Some(self);
-        while let Some(current) = node {
-            segments.push(&current.segment);
-            node = current.parent;
-        }
-        let mut out = String::new();
-        for segment in segments.into_iter().rev() {
-            match segment {
-                Segment::Root => {}
-                Segment::Key(key) => out = push_pointer(&out, key),
-                Segment::Index(index) => out = push_pointer(&out, &index.to_string()),
-            }
-        }
-        out
-    }
-}
-
 struct NodeSeed<'n, 'p> {
     notes: &'n Notes,
-    path: &'p PathNode<'p>,
+    path: &'p Trail<'p>,
     yaml: bool,
 }
 
@@ -191,10 +151,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         loop {
-            let path = PathNode {
-                parent: Some(self.path),
-                segment: Segment::Index(items.len()),
-            };
+            let path = self.path.index(items.len());
             let seed = NodeSeed {
                 notes: self.notes,
                 path: &path,
@@ -212,10 +169,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         let mut map = Map::new();
         let mut merged: Vec<Value> = Vec::new();
         while let Some(key) = access.next_key_seed(KeySeed)? {
-            let path = PathNode {
-                parent: Some(self.path),
-                segment: Segment::Key(&key.text),
-            };
+            let path = self.path.key(&key.text);
             let value = access.next_value_seed(NodeSeed {
                 notes: self.notes,
                 path: &path,

@@ -286,6 +286,21 @@ pub fn derived_id(method: &str, path: &str) -> String {
 }
 
 /// The name, location and `required` of a parameter (following a local `$ref`).
+/// The names of the path parameters a path item or an operation declares.
+fn path_parameter_names<'a>(
+    owner: &'a serde_json::Map<String, Value>,
+    components: &'a Value,
+) -> impl Iterator<Item = String> + 'a {
+    owner
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|parameter| parameter_key(parameter, components))
+        .filter(|(_, location, _)| *location == "path")
+        .map(|(name, ..)| name.to_string())
+}
+
 fn parameter_key<'a>(
     parameter: &'a Value,
     components: &'a Value,
@@ -307,6 +322,39 @@ fn parameter_key<'a>(
     ))
 }
 
+/// A path template and the placeholders it uses.
+struct Placeholders<'t> {
+    path: &'t str,
+    used: &'t [&'t str],
+}
+
+impl Placeholders<'_> {
+    /// Leaves out the path parameters of `owner` (a path item or an operation) that no
+    /// placeholder uses, and marks the rest required.
+    fn drop_unused(
+        &self,
+        owner: &mut Map<String, Value>,
+        pointer: &str,
+        components: &Value,
+        layer: &mut Layer,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let path = self.path;
+        retain_parameters(owner, pointer, components, layer, |name, location| {
+            let unused = location == "path" && !self.used.contains(&name);
+            if unused {
+                diagnostics.repair(
+                    pointer.to_string(),
+                    &format!("path parameter `{name}` is declared but does not appear in `{path}`"),
+                    "left out",
+                );
+            }
+            !unused
+        });
+        mark_required(owner, pointer, components, path, diagnostics);
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn path_parameters(
     item: &mut Map<String, Value>,
@@ -322,66 +370,16 @@ fn path_parameters(
         return;
     };
     let used: Vec<&str> = template.parameter_names().collect();
-    let shared_declared: Vec<String> = item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|parameter| parameter_key(parameter, components))
-        .filter(|(_, location, _)| *location == "path")
-        .map(|(name, ..)| name.to_string())
-        .collect();
+    let shared_declared: Vec<String> = path_parameter_names(&*item, components).collect();
     // Path-level parameters no template placeholder uses.
     let shared_pointer = push_pointer(item_pointer, "parameters");
-    retain_parameters(
-        item,
-        &shared_pointer,
-        components,
-        layer,
-        |name, location| {
-            let unused = location == "path" && !used.contains(&name);
-            if unused {
-                diagnostics.repair(
-                    shared_pointer.clone(),
-                    &format!("path parameter `{name}` is declared but does not appear in `{path}`"),
-                    "left out",
-                );
-            }
-            !unused
-        },
-    );
-    mark_required(item, &shared_pointer, components, path, diagnostics);
+    let placeholders = Placeholders { path, used: &used };
+    placeholders.drop_unused(item, &shared_pointer, components, layer, diagnostics);
     for (_, relative, operation) in operations_mut(item, dialect) {
         let operation_pointer = format!("{item_pointer}{relative}");
         let own_pointer = push_pointer(&operation_pointer, "parameters");
-        retain_parameters(
-            operation,
-            &own_pointer,
-            components,
-            layer,
-            |name, location| {
-                let unused = location == "path" && !used.contains(&name);
-                if unused {
-                    diagnostics.repair(
-                        own_pointer.clone(),
-                        &format!(
-                            "path parameter `{name}` is declared but does not appear in `{path}`"
-                        ),
-                        "left out",
-                    );
-                }
-                !unused
-            },
-        );
-        mark_required(operation, &own_pointer, components, path, diagnostics);
-        let declared: BTreeSet<String> = operation
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|parameter| parameter_key(parameter, components))
-            .filter(|(_, location, _)| *location == "path")
-            .map(|(name, ..)| name.to_string())
+        placeholders.drop_unused(operation, &own_pointer, components, layer, diagnostics);
+        let declared: BTreeSet<String> = path_parameter_names(&*operation, components)
             .chain(shared_declared.iter().cloned())
             .collect();
         for name in &used {

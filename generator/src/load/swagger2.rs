@@ -174,17 +174,30 @@ impl<'a> Converter<'a, '_> {
         }
     }
 
+    /// A 2.0 section whose entries convert one by one (`definitions` to `schemas`), moved
+    /// under `components`.
+    fn move_section(
+        &mut self,
+        components: &mut Map<String, Value>,
+        from: &str,
+        to: &str,
+        convert: fn(&Value) -> Value,
+    ) {
+        let Some(Value::Object(entries)) = self.input.get(from) else {
+            return;
+        };
+        self.layer
+            .record(format!("/components/{to}"), moved(&format!("/{from}")));
+        let converted: Map<String, Value> = entries
+            .iter()
+            .map(|(name, entry)| (name.clone(), convert(entry)))
+            .collect();
+        components.insert(to.into(), Value::Object(converted));
+    }
+
     fn components(&mut self) -> Map<String, Value> {
         let mut components = Map::new();
-        if let Some(Value::Object(definitions)) = self.input.get("definitions") {
-            self.layer
-                .record("/components/schemas", moved("/definitions"));
-            let schemas: Map<String, Value> = definitions
-                .iter()
-                .map(|(name, schema)| (name.clone(), schema_of(schema)))
-                .collect();
-            components.insert("schemas".into(), Value::Object(schemas));
-        }
+        self.move_section(&mut components, "definitions", "schemas", schema_of);
         let mut parameters = Map::new();
         let mut bodies = Map::new();
         if let Some(Value::Object(globals)) = self.input.get("parameters") {
@@ -224,15 +237,12 @@ impl<'a> Converter<'a, '_> {
             }
             components.insert("responses".into(), Value::Object(out));
         }
-        if let Some(Value::Object(schemes)) = self.input.get("securityDefinitions") {
-            self.layer
-                .record("/components/securitySchemes", moved("/securityDefinitions"));
-            let converted: Map<String, Value> = schemes
-                .iter()
-                .map(|(name, scheme)| (name.clone(), security_scheme(scheme)))
-                .collect();
-            components.insert("securitySchemes".into(), Value::Object(converted));
-        }
+        self.move_section(
+            &mut components,
+            "securityDefinitions",
+            "securitySchemes",
+            security_scheme,
+        );
         components
     }
 

@@ -16,7 +16,7 @@ use crate::document::{Document, Method, Obj};
 use crate::ir::{
     Api, Content, Docs, Location, MediaKind, Operation, OperationShape, PathTemplate, Primitive,
     RequestBody, Response, ResponseHeader, SecurityRequirement, SecurityScheme, SecuritySchemeKind,
-    Server, ServerVariable, Status, Style, TypeRef,
+    Server, ServerVariable, Status, Style, Surface, TypeRef,
 };
 use crate::names::{self, Scope};
 
@@ -38,43 +38,31 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
     }
     let security_schemes = security_schemes(document, &mut method_names);
     let mut type_stems = Scope::default();
-    let mut operations = Vec::new();
     let resolver = schemas.resolver;
+    // Path items, then webhooks (the receiver mounts each at its name), each with the
+    // template its operations are served at; lowered in that order, so names are claimed in
+    // document order.
+    let mut items = Vec::new();
     for (path, item) in document.paths() {
-        let item_pointer = push_pointer("/paths", path);
-        let Some((item, resolved_pointer)) = resolver.object(item, &item_pointer) else {
-            continue;
-        };
         let Ok(template) = PathTemplate::parse(path) else {
             continue;
         };
-        for (method, operation, pointer) in document.operations(item, &item_pointer) {
-            let lowered = OperationLowering {
-                schemas: &mut schemas,
-                diagnostics,
-                document,
-                security_schemes: &security_schemes,
-            }
-            .lower(
-                &template,
-                method,
-                (item, &resolved_pointer),
-                operation,
-                &pointer,
-                &mut method_names,
-                &mut type_stems,
-            );
-            operations.push(lowered);
-        }
+        items.push((Surface::Api, template, push_pointer("/paths", path), item));
     }
-    let mut webhooks = Vec::new();
     for (name, item) in document.webhooks() {
-        let item_pointer = push_pointer("/webhooks", name);
+        let template = PathTemplate::literal(&format!("/{}", name.trim_start_matches('/')));
+        items.push((
+            Surface::Webhooks,
+            template,
+            push_pointer("/webhooks", name),
+            item,
+        ));
+    }
+    let (mut operations, mut webhooks) = (Vec::new(), Vec::new());
+    for (surface, template, item_pointer, item) in items {
         let Some((item, resolved_pointer)) = resolver.object(item, &item_pointer) else {
             continue;
         };
-        // The receiver mounts each webhook at its name.
-        let template = PathTemplate::literal(&format!("/{}", name.trim_start_matches('/')));
         for (method, operation, pointer) in document.operations(item, &item_pointer) {
             let lowered = OperationLowering {
                 schemas: &mut schemas,
@@ -91,7 +79,10 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
                 &mut method_names,
                 &mut type_stems,
             );
-            webhooks.push(lowered);
+            match surface {
+                Surface::Api => operations.push(lowered),
+                Surface::Webhooks => webhooks.push(lowered),
+            }
         }
     }
     for operation in operations.iter_mut().chain(webhooks.iter_mut()) {
@@ -188,12 +179,7 @@ fn servers(root: Obj<'_>) -> Vec<Server> {
                         Some(ServerVariable {
                             name: name.to_string(),
                             default: variable.str("default").unwrap_or_default().to_string(),
-                            values: variable
-                                .array("enum")
-                                .iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_string)
-                                .collect(),
+                            values: variable.strings("enum"),
                             description: variable.text("description").map(str::to_string),
                         })
                     })
@@ -335,7 +321,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
                 continue;
             }
             let response_pointer = push_pointer(&responses_pointer, key);
-            let Some(status) = status_code(key) else {
+            let Some(status) = Status::parse(key) else {
                 self.diagnostics.error(
                     response_pointer,
                     format!("`{key}` is not a status code (`200`, `4XX` or `default`)"),
@@ -366,12 +352,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             type_stem,
             method,
             path: template.clone(),
-            tags: operation
-                .array("tags")
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
+            tags: operation.strings("tags"),
             summary: operation.str("summary").map(str::to_string),
             description: operation.str("description").map(str::to_string),
             deprecated: operation.bool("deprecated").unwrap_or(false),
@@ -707,35 +688,5 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             headers,
             content: self.content(response, &pointer, &hint),
         })
-    }
-}
-
-/// `200`, `4XX` (any case), `default`.
-fn status_code(key: &str) -> Option<Status> {
-    if key == "default" {
-        return Some(Status::Default);
-    }
-    let bytes = key.as_bytes();
-    if bytes.len() != 3 || !(b'1'..=b'5').contains(&bytes[0]) {
-        return None;
-    }
-    if bytes[1..].eq_ignore_ascii_case(b"xx") {
-        return Some(Status::Range(u16::from(bytes[0] - b'0')));
-    }
-    key.parse().ok().map(Status::Code)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_codes() {
-        assert_eq!(status_code("200"), Some(Status::Code(200)));
-        assert_eq!(status_code("4XX"), Some(Status::Range(4)));
-        assert_eq!(status_code("5xx"), Some(Status::Range(5)));
-        assert_eq!(status_code("default"), Some(Status::Default));
-        assert_eq!(status_code("OK"), None);
-        assert_eq!(status_code("600"), None);
     }
 }

@@ -417,7 +417,7 @@ impl<'a> SchemaLowering<'a> {
                 || schema.additional_properties().is_some()
                 || schema.pattern_properties().is_some() =>
             {
-                self.object(schema, pointer, name, docs, diagnostics)
+                self.structure(Merged::of_object(schema, pointer), name, docs, diagnostics)
             }
             None if schema.items().is_some() || !schema.prefix_items().is_empty() => {
                 Shape::Use(self.array(schema, pointer, name, diagnostics))
@@ -449,7 +449,9 @@ impl<'a> SchemaLowering<'a> {
             })),
             JsonType::Boolean => Shape::Use(TypeRef::Primitive(Primitive::Bool)),
             JsonType::Array => Shape::Use(self.array(schema, pointer, name, diagnostics)),
-            JsonType::Object => self.object(schema, pointer, name, docs, diagnostics),
+            JsonType::Object => {
+                self.structure(Merged::of_object(schema, pointer), name, docs, diagnostics)
+            }
             JsonType::Null => Shape::Use(TypeRef::Primitive(Primitive::Null)),
         }
     }
@@ -561,19 +563,6 @@ impl<'a> SchemaLowering<'a> {
             None => TypeRef::Any,
         };
         TypeRef::Array(Box::new(item))
-    }
-
-    fn object(
-        &mut self,
-        schema: Schema<'a>,
-        pointer: &str,
-        name: &str,
-        docs: Docs,
-        diagnostics: &mut Diagnostics,
-    ) -> Shape {
-        let mut merged = Merged::default();
-        merge_object(schema, pointer, &mut merged);
-        self.structure(merged, name, docs, diagnostics)
     }
 
     fn structure(
@@ -1047,6 +1036,15 @@ fn alias(name: String, origin: String, docs: Docs, target: TypeRef) -> TypeDef {
             target,
             recursive: false,
         },
+    }
+}
+
+impl<'a> Merged<'a> {
+    /// An object schema's own properties and keywords.
+    fn of_object(schema: Schema<'a>, pointer: &str) -> Self {
+        let mut merged = Merged::default();
+        merge_object(schema, pointer, &mut merged);
+        merged
     }
 }
 

@@ -441,18 +441,7 @@ impl<'a> Translator<'a> {
                 "type" if value.as_str() == Some("file") => {
                     out.insert(key.clone(), json!("string"));
                 }
-                "items"
-                | "not"
-                | "additionalProperties"
-                | "if"
-                | "then"
-                | "else"
-                | "contains"
-                | "propertyNames"
-                | "unevaluatedProperties"
-                | "unevaluatedItems"
-                | "additionalItems"
-                | "contentSchema" => {
+                keyword if crate::document::role::is_subschema_keyword(keyword) => {
                     let translated = match value {
                         Value::Object(_) => self.schema(value, direction),
                         Value::Array(items) => Value::Array(
@@ -665,21 +654,7 @@ fn marks_direction(value: &Value) -> bool {
 /// A `$defs` key as a URI fragment: JSON-pointer escaped, then percent-encoded where a
 /// fragment may not hold the character as is.
 fn fragment_token(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    for c in key.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c if c.is_ascii_alphanumeric() || "-._!$&'()*+,;=:@".contains(c) => out.push(c),
-            c => {
-                let mut buffer = [0u8; 4];
-                for byte in c.encode_utf8(&mut buffer).bytes() {
-                    out.push_str(&format!("%{byte:02X}"));
-                }
-            }
-        }
-    }
-    out
+    crate::load::bundle::escape_fragment(&key.replace('~', "~0").replace('/', "~1"))
 }
 
 #[cfg(test)]
@@ -694,56 +669,8 @@ mod tests {
         serde_json::to_value(&api.wire).unwrap()
     }
 
-    const SPEC: &str = r##"
-openapi: 3.0.3
-info: { title: t, version: "1" }
-paths:
-  /pets/{id}:
-    parameters:
-      - { name: id, in: path, required: true, schema: { type: integer, format: int32 } }
-    put:
-      operationId: putPet
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: { $ref: '#/components/schemas/Pet' }
-            example: { name: Rex }
-      responses:
-        "200":
-          description: ok
-          headers:
-            X-Rate: { required: true, schema: { type: integer } }
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Pet' }
-        default: { description: error }
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [id, name, secret]
-      properties:
-        id: { type: integer, readOnly: true }
-        name: { type: string, nullable: true, maxLength: 10 }
-        secret: { type: string, writeOnly: true }
-        owner: { $ref: '#/components/schemas/Owner' }
-    Owner:
-      type: object
-      properties:
-        age: { type: integer, minimum: 0, exclusiveMinimum: true }
-        kind: { type: string, enum: [a, b], nullable: true }
-    Shape:
-      oneOf:
-        - $ref: '#/components/schemas/Circle'
-        - $ref: '#/components/schemas/Square'
-      discriminator:
-        propertyName: kind
-        mapping:
-          round: '#/components/schemas/Circle'
-    Circle: { type: object, properties: { r: { type: number } } }
-    Square: { type: object, properties: { side: { type: number } } }
-"##;
+    /// Parameters, bodies, headers and schemas with the 3.0 keywords the contract translates.
+    const SPEC: &str = include_str!("testdata/wire.yaml");
 
     #[test]
     fn directions_split_only_where_read_or_write_only_matters() {

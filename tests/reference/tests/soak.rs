@@ -125,10 +125,11 @@ fn a_login_burst_keeps_memory_and_threads_bounded() {
              (ceiling +{CEILING_KIB} KiB); threads {baseline_threads} before, peak {threads}"
         );
         assert!(grown <= CEILING_KIB, "resident memory grew by {grown} KiB");
-        // A blocking-pool thread per permit, a few more that finished a hash but were not yet
-        // idle when the next permit's task was spawned, and the sampler. Without the bound the
-        // pool grew to its 512 threads.
-        let allowed = baseline_threads + 4 * passwords::max_concurrent_hashes() as u64 + 2;
+        // A blocking-pool thread per permit, more that finished a hash but were not yet idle
+        // when the next permit's task was spawned (on a loaded machine, several per permit),
+        // and the sampler. Without the bound the pool grew to its 512 threads; this ceiling
+        // tells the two apart with a wide margin either way.
+        let allowed = baseline_threads + 8 * passwords::max_concurrent_hashes() as u64 + 8;
         assert!(threads <= allowed, "{threads} threads (allowed {allowed})");
     });
 }

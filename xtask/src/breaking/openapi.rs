@@ -27,32 +27,8 @@ pub fn split_ref<'r>(reference: &'r str, section: &str) -> Option<&'r str> {
 /// RFC 6901 unescaping of one reference token (`~1` is `/`, `~0` is `~`), plus the
 /// percent-decoding that URI fragments allow.
 pub fn unescape_token(token: &str) -> String {
-    let decoded = percent_decode(token);
+    let decoded = contractgen::load::bundle::percent_decode(token);
     decoded.replace("~1", "/").replace("~0", "~")
-}
-
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What a `$ref` lookup failed on.
