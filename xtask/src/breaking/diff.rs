@@ -171,13 +171,12 @@ impl<'w, 'a> Differ<'w, 'a> {
         for (old, matched) in old_paths.iter().zip(&matches) {
             let Some(new) = matched.map(|index| &new_paths[index]) else {
                 for (method, operation) in old.item.iter() {
-                    let id = if operation.deprecated {
-                        RuleId::ApiPathRemovedWithDeprecation
-                    } else {
-                        RuleId::ApiPathRemovedWithoutDeprecation
-                    };
+                    let rules = [
+                        RuleId::ApiPathRemovedWithDeprecation,
+                        RuleId::ApiPathRemovedWithoutDeprecation,
+                    ];
                     let label = label(method, old.path);
-                    self.push(id, Some(&label), label.clone(), "path removed".into());
+                    self.removed(&label, operation, rules, "path removed");
                 }
                 continue;
             };
@@ -189,13 +188,12 @@ impl<'w, 'a> Differ<'w, 'a> {
                         self.operation(&label, old, old_operation, new, new_operation);
                     }
                     None => {
-                        let id = if old_operation.deprecated {
-                            RuleId::ApiRemovedWithDeprecation
-                        } else {
-                            RuleId::ApiRemovedWithoutDeprecation
-                        };
+                        let rules = [
+                            RuleId::ApiRemovedWithDeprecation,
+                            RuleId::ApiRemovedWithoutDeprecation,
+                        ];
                         let label = label(method, old.path);
-                        self.push(id, Some(&label), label.clone(), "operation removed".into());
+                        self.removed(&label, old_operation, rules, "operation removed");
                     }
                 }
             }
@@ -212,6 +210,23 @@ impl<'w, 'a> Differ<'w, 'a> {
                 }
             }
         }
+    }
+
+    /// An operation the new document lacks: the first rule if it was deprecated first, the
+    /// second if not.
+    fn removed(
+        &mut self,
+        label: &str,
+        operation: &Operation,
+        [deprecated, not_deprecated]: [RuleId; 2],
+        message: &str,
+    ) {
+        let id = if operation.deprecated {
+            deprecated
+        } else {
+            not_deprecated
+        };
+        self.push(id, Some(label), label.to_string(), message.to_string());
     }
 
     fn endpoint_added(&mut self, label: &str) {
@@ -456,14 +471,8 @@ impl<'w, 'a> Differ<'w, 'a> {
     // Request bodies
 
     fn request_body(&mut self, op: &str, old: &'a Operation, new: &'a Operation) {
-        let old_body = old
-            .request_body
-            .as_ref()
-            .and_then(|b| self.old.request_body(b));
-        let new_body = new
-            .request_body
-            .as_ref()
-            .and_then(|b| self.new.request_body(b));
+        let old_body = old.request_body.as_ref().and_then(|b| self.old.item(b));
+        let new_body = new.request_body.as_ref().and_then(|b| self.new.item(b));
         let at = format!("{op} request body");
         match (old_body, new_body) {
             (None, Some(body)) => {
@@ -616,10 +625,9 @@ impl<'w, 'a> Differ<'w, 'a> {
                 self.push(id, Some(op), at, format!("response {status} removed"));
                 continue;
             };
-            let (Some(old_response), Some(new_response)) = (
-                self.old.response(old_response),
-                self.new.response(new_response),
-            ) else {
+            let (Some(old_response), Some(new_response)) =
+                (self.old.item(old_response), self.new.item(new_response))
+            else {
                 continue;
             };
             self.headers(op, &at, old_response, new_response);
@@ -652,11 +660,11 @@ impl<'w, 'a> Differ<'w, 'a> {
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
         };
         for (name, old_header) in &old.headers {
-            let Some(old_header) = self.old.header(old_header) else {
+            let Some(old_header) = self.old.item(old_header) else {
                 continue;
             };
             let at = format!("{at} header {name}");
-            match find(new, name).and_then(|(_, header)| self.new.header(header)) {
+            match find(new, name).and_then(|(_, header)| self.new.item(header)) {
                 None => {
                     let id = if old_header.required {
                         RuleId::RequiredResponseHeaderRemoved
@@ -883,7 +891,7 @@ fn parameters<'a>(
 ) -> Vec<Param<'a>> {
     let mut params: Vec<Param<'a>> = Vec::new();
     for parameter in path.item.parameters.iter().chain(&operation.parameters) {
-        let Some(parameter) = side.parameter(parameter) else {
+        let Some(parameter) = side.item(parameter) else {
             continue;
         };
         let (location, data) = match parameter {

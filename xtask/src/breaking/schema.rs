@@ -10,11 +10,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
-use super::openapi::{Resolver, SchemaRef, View, format_str, split_ref, string_format};
-use openapiv3::{
-    AdditionalProperties, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, Type,
-};
+use super::openapi::{Component, Resolver, SchemaRef, View, format_str, split_ref, string_format};
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use super::rules::{self, Direction, Root, Rule, RuleId};
@@ -37,42 +34,17 @@ impl<'a> Side<'a> {
         match schema {
             SchemaRef::Inline(schema) => Some(schema),
             // Validation refused dangling references; one that still fails compares as nothing.
-            SchemaRef::Ref(reference) => self.resolver.schema(reference).ok().map(|(_, s)| s),
+            SchemaRef::Ref(reference) => self.resolver.lookup(reference).ok().map(|(_, s)| s),
         }
     }
 
-    pub fn parameter(&self, parameter: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
-        match parameter {
-            ReferenceOr::Item(parameter) => Some(parameter),
+    /// A parameter, request body, response or header, or the component its `$ref` names
+    /// (`None`, compared as nothing, where that does not resolve).
+    pub fn item<T: Component>(&self, value: &'a ReferenceOr<T>) -> Option<&'a T> {
+        match value {
+            ReferenceOr::Item(item) => Some(item),
             ReferenceOr::Reference { reference } => {
-                self.resolver.parameter(reference).ok().map(|(_, p)| p)
-            }
-        }
-    }
-
-    pub fn request_body(&self, body: &'a ReferenceOr<RequestBody>) -> Option<&'a RequestBody> {
-        match body {
-            ReferenceOr::Item(body) => Some(body),
-            ReferenceOr::Reference { reference } => {
-                self.resolver.request_body(reference).ok().map(|(_, b)| b)
-            }
-        }
-    }
-
-    pub fn response(&self, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
-        match response {
-            ReferenceOr::Item(response) => Some(response),
-            ReferenceOr::Reference { reference } => {
-                self.resolver.response(reference).ok().map(|(_, r)| r)
-            }
-        }
-    }
-
-    pub fn header(&self, header: &'a ReferenceOr<Header>) -> Option<&'a Header> {
-        match header {
-            ReferenceOr::Item(header) => Some(header),
-            ReferenceOr::Reference { reference } => {
-                self.resolver.header(reference).ok().map(|(_, h)| h)
+                self.resolver.lookup(reference).ok().map(|(_, item)| item)
             }
         }
     }
