@@ -159,6 +159,24 @@ impl<'w, 'a> Differ<'w, 'a> {
         });
     }
 
+    /// A flag at `at` that was turned on (reported as `on`, a rule and its message) or off
+    /// (as `off`), given as its old and new value.
+    fn flag(
+        &mut self,
+        op: &str,
+        at: &str,
+        (old, new): (bool, bool),
+        on: (RuleId, &str),
+        off: (RuleId, &str),
+    ) {
+        let (id, message) = match (old, new) {
+            (false, true) => on,
+            (true, false) => off,
+            _ => return,
+        };
+        self.push(id, Some(op), at.to_string(), message.to_string());
+    }
+
     /// A change of the operation itself (not of one of its parts).
     fn on_operation(&mut self, id: RuleId, op: &str, message: String) {
         self.push(id, Some(op), op.to_string(), message);
@@ -246,15 +264,13 @@ impl<'w, 'a> Differ<'w, 'a> {
         new_path: &PathEntry<'a>,
         new: &'a Operation,
     ) {
-        match (old.deprecated, new.deprecated) {
-            (false, true) => self.on_operation(RuleId::EndpointDeprecated, op, "deprecated".into()),
-            (true, false) => self.on_operation(
-                RuleId::EndpointReactivated,
-                op,
-                "no longer deprecated".into(),
-            ),
-            _ => {}
-        }
+        self.flag(
+            op,
+            op,
+            (old.deprecated, new.deprecated),
+            (RuleId::EndpointDeprecated, "deprecated"),
+            (RuleId::EndpointReactivated, "no longer deprecated"),
+        );
         match (&old.operation_id, &new.operation_id) {
             (Some(a), Some(b)) if a != b => self.on_operation(
                 RuleId::ApiOperationIdRemoved,
@@ -285,7 +301,9 @@ impl<'w, 'a> Differ<'w, 'a> {
                 self.on_operation(RuleId::ApiTagAdded, op, message);
             }
         }
-        self.parameters(op, old_path, old, new_path, new);
+        let old_params = parameters(self.old, old_path, old);
+        let new_params = parameters(self.new, new_path, new);
+        self.parameters(op, &old_params, &new_params);
         self.request_body(op, old, new);
         self.responses(op, old, new);
         self.operation_security(op, old, new);
@@ -294,18 +312,10 @@ impl<'w, 'a> Differ<'w, 'a> {
     // -----------------------------------------------------------------------------------------
     // Parameters
 
-    fn parameters(
-        &mut self,
-        op: &str,
-        old_path: &PathEntry<'a>,
-        old: &'a Operation,
-        new_path: &PathEntry<'a>,
-        new: &'a Operation,
-    ) {
-        let old_params = parameters(self.old, old_path, old);
-        let new_params = parameters(self.new, new_path, new);
+    /// Compares an operation's parameters, its own and its path's together.
+    fn parameters(&mut self, op: &str, old_params: &[Param<'a>], new_params: &[Param<'a>]) {
         let mut removed = Vec::new();
-        for old_param in &old_params {
+        for old_param in old_params {
             match new_params
                 .iter()
                 .find(|p| p.location == old_param.location && p.key == old_param.key)
@@ -419,39 +429,21 @@ impl<'w, 'a> Differ<'w, 'a> {
 
     fn parameter(&mut self, op: &str, old: &Param<'a>, new: &Param<'a>) {
         let at = new.at(op);
-        match (old.data.required, new.data.required) {
-            (false, true) => self.push(
-                RuleId::RequestParameterBecameRequired,
-                Some(op),
-                at.clone(),
-                "became required".into(),
-            ),
-            (true, false) => self.push(
-                RuleId::RequestParameterBecameOptional,
-                Some(op),
-                at.clone(),
-                "became optional".into(),
-            ),
-            _ => {}
-        }
-        match (
-            old.data.deprecated.unwrap_or(false),
-            new.data.deprecated.unwrap_or(false),
-        ) {
-            (false, true) => self.push(
-                RuleId::RequestParameterDeprecated,
-                Some(op),
-                at.clone(),
-                "deprecated".into(),
-            ),
-            (true, false) => self.push(
-                RuleId::RequestParameterReactivated,
-                Some(op),
-                at.clone(),
-                "no longer deprecated".into(),
-            ),
-            _ => {}
-        }
+        self.flag(
+            op,
+            &at,
+            (old.data.required, new.data.required),
+            (RuleId::RequestParameterBecameRequired, "became required"),
+            (RuleId::RequestParameterBecameOptional, "became optional"),
+        );
+        let deprecated = |param: &Param| param.data.deprecated.unwrap_or(false);
+        self.flag(
+            op,
+            &at,
+            (deprecated(old), deprecated(new)),
+            (RuleId::RequestParameterDeprecated, "deprecated"),
+            (RuleId::RequestParameterReactivated, "no longer deprecated"),
+        );
         if let (Some(old_schema), Some(new_schema)) = (
             parameter_schema(&old.data.format),
             parameter_schema(&new.data.format),

@@ -162,14 +162,16 @@ pub fn string_format(format: StringFormat) -> &'static str {
     }
 }
 
-fn number_format(format: NumberFormat) -> &'static str {
+/// The wire name of one of openapiv3's number formats.
+pub fn number_format(format: NumberFormat) -> &'static str {
     match format {
         NumberFormat::Float => "float",
         NumberFormat::Double => "double",
     }
 }
 
-fn integer_format(format: IntegerFormat) -> &'static str {
+/// The wire name of one of openapiv3's integer formats.
+pub fn integer_format(format: IntegerFormat) -> &'static str {
     match format {
         IntegerFormat::Int32 => "int32",
         IntegerFormat::Int64 => "int64",
