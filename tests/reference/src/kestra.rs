@@ -7,8 +7,7 @@
 //! `error` and `message` instead of the result.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use kestra_api::models::{AuthControllerAuth, JsonError};
@@ -21,7 +20,9 @@ use serde_json::Value;
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, position_of};
-use crate::{Built, Context, Demo, DemoSettings, INVITATION_TTL, SetupError, Store, lock};
+use crate::{
+    Accounts, Built, Context, Demo, DemoSettings, INVITATION_TTL, Service, SetupError, lock,
+};
 
 /// The address of the demo's pending invitation for someone without an account.
 pub const INVITED_EMAIL: &str = "invitee@example.com";
@@ -68,44 +69,70 @@ impl State {
             !invitation.accepted && now < invitation.expires
         })
     }
-}
 
-#[derive(Clone)]
-struct Kestra {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
-
-impl fmt::Debug for Kestra {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KestraStore")
-            .field("state", &*lock(&self.state))
-            .finish()
+    /// The open invitation `id`, if its address has an account exactly when `has_account`:
+    /// an existing user accepts an invitation, a newcomer creates an account from one.
+    fn usable_invitation(
+        &self,
+        id: &str,
+        now: SystemTime,
+        has_account: bool,
+    ) -> Result<usize, Unusable> {
+        let index = self.open_invitation(id, now).ok_or(Unusable::NotOpen)?;
+        let email = &self.invitations[index].email;
+        match (self.user_by_email(email).is_some(), has_account) {
+            (false, true) => Err(Unusable::Account(
+                "Illegal argument: no account uses the invited address: create one from the invitation",
+            )),
+            (true, false) => Err(Unusable::Account(
+                "Illegal argument: an account already uses the invited address: accept the invitation instead",
+            )),
+            _ => Ok(index),
+        }
     }
 }
 
-impl Store for Kestra {
+/// Why an invitation cannot be used.
+enum Unusable {
+    /// Unknown, accepted or expired (404).
+    NotOpen,
+    /// Its address has an account, or none, where the operation needs the other (422).
+    Account(&'static str),
+}
+
+impl Unusable {
+    /// The answer, built with the operation's two refusal variants.
+    fn answer<R>(self, not_found: fn(JsonError) -> R, unprocessable: fn(JsonError) -> R) -> R {
+        match self {
+            Unusable::NotOpen => not_found(refusal(NO_INVITATION)),
+            Unusable::Account(message) => unprocessable(refusal(message)),
+        }
+    }
+}
+
+type Kestra = Service<State>;
+
+impl Accounts for State {
+    const STORE: &'static str = "KestraStore";
+
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let index = state.user_by_email(login)?;
-        Some(state.users[index].password.clone())
+        let index = self.user_by_email(login)?;
+        Some(self.users[index].password.clone())
     }
 }
 
 pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupError> {
-    let kestra = Kestra {
-        state: Arc::new(Mutex::new(State {
-            users: vec![User {
-                id: ctx.tokens.alnum(22),
-                email: demo.email.clone(),
-                first_name: "Demo".into(),
-                last_name: "User".into(),
-                password: demo.password_hash,
-            }],
-            ..State::default()
-        })),
-        ctx,
+    let state = State {
+        users: vec![User {
+            id: ctx.tokens.alnum(22),
+            email: demo.email.clone(),
+            first_name: "Demo".into(),
+            last_name: "User".into(),
+            password: demo.password_hash,
+        }],
+        ..State::default()
     };
+    let kestra = Kestra::new(state, ctx);
     let invited_email = if demo.email.eq_ignore_ascii_case(INVITED_EMAIL) {
         "second-invitee@example.com".to_string()
     } else {
@@ -217,16 +244,14 @@ impl kestra_api::server::AuthApi for Kestra {
         use accept_invitation::Response;
         let now = self.ctx.clock.now();
         let mut state = lock(&self.state);
-        let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-            return Response::NotFound(refusal(NO_INVITATION));
+        let index = match state.usable_invitation(&request.invitation_id, now, true) {
+            Ok(index) => index,
+            Err(unusable) => {
+                return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
+            }
         };
-        let email = state.invitations[index].email.clone();
-        if state.user_by_email(&email).is_none() {
-            return Response::UnprocessableEntity(refusal(
-                "Illegal argument: no account uses the invited address: create one from the invitation",
-            ));
-        }
         state.invitations[index].accepted = true;
+        let email = state.invitations[index].email.clone();
         Response::Ok(object(&[
             ("id", request.invitation_id.into()),
             ("email", email.into()),
@@ -241,19 +266,10 @@ impl kestra_api::server::AuthApi for Kestra {
         use create_from_invitation::Response;
         let now = self.ctx.clock.now();
         let body = request.body;
+        if let Err(unusable) =
+            lock(&self.state).usable_invitation(&request.invitation_id, now, false)
         {
-            let state = lock(&self.state);
-            let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-                return Response::NotFound(refusal(NO_INVITATION));
-            };
-            if state
-                .user_by_email(&state.invitations[index].email)
-                .is_some()
-            {
-                return Response::UnprocessableEntity(refusal(
-                    "Illegal argument: an account already uses the invited address: accept the invitation instead",
-                ));
-            }
+            return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
         }
         let (first_name, last_name) = (body.first_name.trim(), body.last_name.trim());
         if first_name.is_empty() || last_name.is_empty() {
@@ -269,17 +285,16 @@ impl kestra_api::server::AuthApi for Kestra {
                 "Invalid entity: the password could not be stored",
             ));
         };
+        // Looked up again: the lock was not held while hashing.
         let mut state = lock(&self.state);
-        let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-            return Response::NotFound(refusal(NO_INVITATION));
+        let index = match state.usable_invitation(&request.invitation_id, now, false) {
+            Ok(index) => index,
+            Err(unusable) => {
+                return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
+            }
         };
-        let email = state.invitations[index].email.clone();
-        if state.user_by_email(&email).is_some() {
-            return Response::UnprocessableEntity(refusal(
-                "Illegal argument: an account already uses the invited address",
-            ));
-        }
         state.invitations[index].accepted = true;
+        let email = state.invitations[index].email.clone();
         let user = User {
             id: self.ctx.tokens.alnum(22),
             email,

@@ -403,6 +403,54 @@ pub(crate) trait Store: fmt::Debug + Send + Sync {
     fn password_hash(&self, login: &str) -> Option<PasswordHash>;
 }
 
+/// One service: its state behind one lock, and what every service shares. The generated
+/// API traits are implemented on it, one `Service<State>` per module.
+pub(crate) struct Service<S> {
+    pub state: Arc<Mutex<S>>,
+    pub ctx: Context,
+}
+
+impl<S> Service<S> {
+    pub fn new(state: S, ctx: Context) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(state)),
+            ctx,
+        }
+    }
+}
+
+// Not derived: the state is shared, not cloned, so `S` need not be `Clone`.
+impl<S> Clone for Service<S> {
+    fn clone(&self) -> Self {
+        Self {
+            state: self.state.clone(),
+            ctx: self.ctx.clone(),
+        }
+    }
+}
+
+/// What a service's state tells [`Served`] about its accounts.
+pub(crate) trait Accounts: fmt::Debug + Send {
+    /// The store's name in `Debug` output (`ZrokStore`).
+    const STORE: &'static str;
+    /// The current password hash of the account `login` names.
+    fn password_hash(&self, login: &str) -> Option<PasswordHash>;
+}
+
+impl<S: Accounts> fmt::Debug for Service<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(S::STORE)
+            .field("state", &*lock(&self.state))
+            .finish()
+    }
+}
+
+impl<S: Accounts> Store for Service<S> {
+    fn password_hash(&self, login: &str) -> Option<PasswordHash> {
+        lock(&self.state).password_hash(login)
+    }
+}
+
 /// Locks, recovering the data if another thread panicked while holding the lock: every store
 /// update is a single assignment or push, so the data is consistent either way.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -5,8 +5,7 @@
 //! The success status is undocumented upstream (the contract allows 200 or 204); this server
 //! answers 204, as servant's no-content endpoints do. Refusals are the documented 400 body.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use persona_api::models::{
@@ -20,7 +19,7 @@ use persona_api::operations::{
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, position_of};
-use crate::{Built, Context, Demo, DemoSettings, SetupError, Store, lock};
+use crate::{Accounts, Built, Context, Demo, DemoSettings, Service, SetupError, lock};
 
 #[derive(Debug)]
 struct User {
@@ -47,39 +46,26 @@ impl State {
     }
 }
 
-#[derive(Clone)]
-struct Persona {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
+type Persona = Service<State>;
 
-impl fmt::Debug for Persona {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PersonaStore")
-            .field("state", &*lock(&self.state))
-            .finish()
-    }
-}
+impl Accounts for State {
+    const STORE: &'static str = "PersonaStore";
 
-impl Store for Persona {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let index = state.user_by_email(login)?;
-        Some(state.users[index].password.clone())
+        let index = self.user_by_email(login)?;
+        Some(self.users[index].password.clone())
     }
 }
 
 pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupError> {
-    let persona = Persona {
-        state: Arc::new(Mutex::new(State {
-            users: vec![User {
-                email: demo.email.clone(),
-                password: demo.password_hash,
-            }],
-            resets: Vec::new(),
-        })),
-        ctx,
+    let state = State {
+        users: vec![User {
+            email: demo.email.clone(),
+            password: demo.password_hash,
+        }],
+        resets: Vec::new(),
     };
+    let persona = Persona::new(state, ctx);
     Ok(Built {
         router: persona_api::server::router(persona.clone()),
         demo: Demo {

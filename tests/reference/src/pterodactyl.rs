@@ -13,8 +13,7 @@
 //! confirmation that does not match, a password shorter than 8 characters or an
 //! `allowed_ips` entry that is no IP address or CIDR range.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
@@ -36,7 +35,7 @@ use pterodactyl_api::security::Bearer;
 
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Secret, SecretDigest};
-use crate::{Built, Context, Demo, DemoSettings, SetupError, Store, lock, totp};
+use crate::{Accounts, Built, Context, Demo, DemoSettings, Service, SetupError, lock, totp};
 
 /// The demo API key unless overridden: identifier `DemoApiKey000001`, then its secret.
 pub const DEFAULT_API_KEY: &str = "DemoApiKey000001DemoSecret0000000000000000000000";
@@ -47,6 +46,7 @@ const RECOVERY_TOKEN_LENGTH: usize = 10;
 /// 160-bit TOTP secrets, as RFC 4226 recommends (32 base32 characters, like the docs' example).
 const TOTP_SECRET_BYTES: usize = 20;
 
+#[derive(Debug)]
 struct ApiKey {
     identifier: String,
     description: String,
@@ -55,17 +55,6 @@ struct ApiKey {
     created_at: DateTime<FixedOffset>,
     /// Only a digest: the secret itself is shown once, in the creation response.
     secret: SecretDigest,
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKey")
-            .field("identifier", &self.identifier)
-            .field("description", &self.description)
-            .field("allowed_ips", &self.allowed_ips)
-            .field("secret", &self.secret)
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Debug)]
@@ -97,24 +86,13 @@ struct AccountState {
     two_factor: TwoFactor,
 }
 
-#[derive(Clone)]
-struct Pterodactyl {
-    state: Arc<Mutex<AccountState>>,
-    ctx: Context,
-}
+type Pterodactyl = Service<AccountState>;
 
-impl fmt::Debug for Pterodactyl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PterodactylStore")
-            .field("state", &*lock(&self.state))
-            .finish()
-    }
-}
+impl Accounts for AccountState {
+    const STORE: &'static str = "PterodactylStore";
 
-impl Store for Pterodactyl {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let account = &state.account;
+        let account = &self.account;
         (account.email.eq_ignore_ascii_case(login) || account.username == login)
             .then(|| account.password.clone())
     }
@@ -158,10 +136,7 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         }],
         two_factor: TwoFactor::default(),
     };
-    let pterodactyl = Pterodactyl {
-        state: Arc::new(Mutex::new(state)),
-        ctx,
-    };
+    let pterodactyl = Pterodactyl::new(state, ctx);
     let router = pterodactyl_api::server::router(pterodactyl.clone()).route_layer(
         middleware::from_fn_with_state(pterodactyl.clone(), authenticate),
     );

@@ -2,9 +2,8 @@
 //! (root user), by AuthKey id and secret, or by operator id, SAM user name and password; and
 //! password reset by a mailed token, which expires (`404`) after the configured lifetime.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use soracom_api::models::{APIError, AuthResponse};
 use soracom_api::operations::{auth, issue_password_reset_token, verify_password_reset_token};
@@ -12,7 +11,7 @@ use soracom_api::operations::{auth, issue_password_reset_token, verify_password_
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, SecretDigest, position_of};
-use crate::{Built, Context, Demo, DemoSettings, SetupError, Store, lock};
+use crate::{Accounts, Built, Context, Demo, DemoSettings, Service, SetupError, lock};
 
 pub const DEFAULT_OPERATOR_ID: &str = "OP0000000001";
 pub const DEFAULT_AUTH_KEY_ID: &str = "keyId-DemoAuthKey0000000000000000";
@@ -46,27 +45,49 @@ struct State {
     resets: Vec<Pending>,
 }
 
-#[derive(Clone)]
-struct Soracom {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
+impl State {
+    /// The root user's password hash, if `email` is the operator's address.
+    fn root_password(&self, email: &str) -> Option<PasswordHash> {
+        self.email
+            .eq_ignore_ascii_case(email)
+            .then(|| self.password.clone())
+    }
 
-impl fmt::Debug for Soracom {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SoracomStore")
-            .field("state", &*lock(&self.state))
-            .finish()
+    /// The password hash of SAM user `user_name` of operator `operator_id`.
+    fn sam_user_password(&self, operator_id: &str, user_name: &str) -> Option<PasswordHash> {
+        if self.operator_id != operator_id {
+            return None;
+        }
+        let user = self.sam_users.iter().find(|user| user.name == user_name)?;
+        Some(user.password.clone())
+    }
+
+    /// The index of the reset `token` names, while it is live. An unknown token is invalid
+    /// (400); an expired one is forgotten and answered as expired (404).
+    fn live_reset(
+        &mut self,
+        token: &str,
+        now: SystemTime,
+    ) -> Result<usize, verify_password_reset_token::Response> {
+        use verify_password_reset_token::Response;
+        let Some(index) = position_of(&self.resets, token, |pending| &pending.token) else {
+            return Err(Response::BadRequest(invalid_token()));
+        };
+        if !self.resets[index].is_live(now) {
+            self.resets.remove(index);
+            return Err(Response::NotFound);
+        }
+        Ok(index)
     }
 }
 
-impl Store for Soracom {
+type Soracom = Service<State>;
+
+impl Accounts for State {
+    const STORE: &'static str = "SoracomStore";
+
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        state
-            .email
-            .eq_ignore_ascii_case(login)
-            .then(|| state.password.clone())
+        self.root_password(login)
     }
 }
 
@@ -96,10 +117,7 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         }],
         resets: Vec::new(),
     };
-    let soracom = Soracom {
-        state: Arc::new(Mutex::new(state)),
-        ctx,
-    };
+    let soracom = Soracom::new(state, ctx);
     Ok(Built {
         router: soracom_api::server::router(soracom.clone()),
         demo: Demo {
@@ -140,13 +158,7 @@ impl Soracom {
         }
         let password = body.password.clone().filter(|p| !p.is_empty())?;
         if let Some(email) = given(&body.email) {
-            let stored = {
-                let state = lock(&self.state);
-                state
-                    .email
-                    .eq_ignore_ascii_case(email)
-                    .then(|| state.password.clone())
-            };
+            let stored = lock(&self.state).root_password(email);
             return passwords::verify_if_found(stored, password)
                 .await
                 .then_some(Principal::Root);
@@ -154,18 +166,7 @@ impl Soracom {
         if let (Some(operator_id), Some(user_name)) =
             (given(&body.operator_id), given(&body.user_name))
         {
-            let stored = {
-                let state = lock(&self.state);
-                (state.operator_id == operator_id)
-                    .then(|| {
-                        state
-                            .sam_users
-                            .iter()
-                            .find(|user| user.name == user_name)
-                            .map(|user| user.password.clone())
-                    })
-                    .flatten()
-            };
+            let stored = lock(&self.state).sam_user_password(operator_id, user_name);
             return passwords::verify_if_found(stored, password)
                 .await
                 .then(|| Principal::SamUser(user_name.to_string()));
@@ -265,15 +266,8 @@ impl soracom_api::server::AuthApi for Soracom {
         let body = request.body;
         let now = self.ctx.clock.now();
         let token = body.token.trim().to_string();
-        {
-            let mut state = lock(&self.state);
-            let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
-                return Response::BadRequest(invalid_token());
-            };
-            if !state.resets[index].is_live(now) {
-                state.resets.remove(index);
-                return Response::NotFound;
-            }
+        if let Err(refusal) = lock(&self.state).live_reset(&token, now) {
+            return refusal;
         }
         // A weak password leaves the token usable for another try.
         if let Err(message) = passwords::check_length(&body.password) {
@@ -283,13 +277,10 @@ impl soracom_api::server::AuthApi for Soracom {
             return Response::BadRequest(api_error("COM0001", "the password could not be stored"));
         };
         let mut state = lock(&self.state);
-        let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
-            return Response::BadRequest(invalid_token());
+        let index = match state.live_reset(&token, now) {
+            Ok(index) => index,
+            Err(refusal) => return refusal,
         };
-        if !state.resets[index].is_live(now) {
-            state.resets.remove(index);
-            return Response::NotFound;
-        }
         state.resets.remove(index);
         state.password = hash;
         Response::Ok

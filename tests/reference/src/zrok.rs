@@ -2,8 +2,7 @@
 //! password change (authenticated by `x-token`), password reset by mailed token, and account
 //! token regeneration.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use zrok_api::models::{RegenerateAccountToken200Response, Verify200Response};
 use zrok_api::operations::{
@@ -15,7 +14,9 @@ use zrok_api::security::Key;
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, position_of};
-use crate::{Built, Context, Demo, DemoSettings, INVITATION_TTL, SetupError, Store, lock};
+use crate::{
+    Accounts, Built, Context, Demo, DemoSettings, INVITATION_TTL, Service, SetupError, lock,
+};
 
 /// The demo account token unless overridden.
 pub const DEFAULT_ACCOUNT_TOKEN: &str = "demo-account-token";
@@ -37,6 +38,23 @@ enum Refused {
     Password(String),
     Hashing,
 }
+
+/// `register` and `resetPassword` document the same answers to a refused redemption.
+macro_rules! answer_refusals {
+    ($($response:ty),*) => {$(
+        impl From<Refused> for $response {
+            fn from(refused: Refused) -> Self {
+                match refused {
+                    Refused::UnknownToken => Self::NotFound,
+                    Refused::Password(message) => Self::UnprocessableEntity(message),
+                    Refused::Hashing => Self::InternalServerError,
+                }
+            }
+        }
+    )*};
+}
+
+answer_refusals!(register::Response, reset_password::Response);
 
 #[derive(Debug, Default)]
 struct State {
@@ -65,25 +83,14 @@ impl State {
     }
 }
 
-#[derive(Clone)]
-struct Zrok {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
+type Zrok = Service<State>;
 
-impl fmt::Debug for Zrok {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ZrokStore")
-            .field("state", &*lock(&self.state))
-            .finish()
-    }
-}
+impl Accounts for State {
+    const STORE: &'static str = "ZrokStore";
 
-impl Store for Zrok {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let index = state.account_by_email(login)?;
-        Some(state.accounts[index].password.clone())
+        let index = self.account_by_email(login)?;
+        Some(self.accounts[index].password.clone())
     }
 }
 
@@ -109,10 +116,7 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         invite_token: demo.invite_token.map(Secret::new),
         ..State::default()
     };
-    let zrok = Zrok {
-        state: Arc::new(Mutex::new(state)),
-        ctx,
-    };
+    let zrok = Zrok::new(state, ctx);
     Ok(Built {
         router: zrok_api::server::router(zrok.clone()),
         demo: Demo {
@@ -325,9 +329,7 @@ impl zrok_api::server::AccountApi for Zrok {
             .await
         {
             Ok(redeemed) => redeemed,
-            Err(Refused::UnknownToken) => return Response::NotFound,
-            Err(Refused::Password(message)) => return Response::UnprocessableEntity(message),
-            Err(Refused::Hashing) => return Response::InternalServerError,
+            Err(refused) => return refused.into(),
         };
         let mut state = lock(&self.state);
         if state.account_by_email(&registration.email).is_some() {
@@ -352,9 +354,7 @@ impl zrok_api::server::AccountApi for Zrok {
             .await
         {
             Ok(redeemed) => redeemed,
-            Err(Refused::UnknownToken) => return Response::NotFound,
-            Err(Refused::Password(message)) => return Response::UnprocessableEntity(message),
-            Err(Refused::Hashing) => return Response::InternalServerError,
+            Err(refused) => return refused.into(),
         };
         let mut state = lock(&self.state);
         match state.account_by_email(&reset.email) {
