@@ -7,7 +7,6 @@
 //! `error` and `message` instead of the result.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use kestra_api::models::{AuthControllerAuth, JsonError};
@@ -21,7 +20,8 @@ use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, position_of};
 use crate::{
-    Accounts, Built, Context, Demo, DemoSettings, INVITATION_TTL, Service, SetupError, lock,
+    Accounts, Addressed, Built, Context, DemoSettings, INVITATION_TTL, Service, SetupError,
+    by_email, lock,
 };
 
 /// The address of the demo's pending invitation for someone without an account.
@@ -37,6 +37,12 @@ struct User {
     first_name: String,
     last_name: String,
     password: PasswordHash,
+}
+
+impl Addressed for User {
+    fn address(&self) -> &str {
+        &self.email
+    }
 }
 
 #[derive(Debug)]
@@ -56,12 +62,6 @@ struct State {
 }
 
 impl State {
-    fn user_by_email(&self, email: &str) -> Option<usize> {
-        self.users
-            .iter()
-            .position(|user| user.email.eq_ignore_ascii_case(email))
-    }
-
     /// An invitation that can still be used.
     fn open_invitation(&self, id: &str, now: SystemTime) -> Option<usize> {
         position_of(&self.invitations, id, |invitation| &invitation.id).filter(|&index| {
@@ -80,7 +80,7 @@ impl State {
     ) -> Result<usize, Unusable> {
         let index = self.open_invitation(id, now).ok_or(Unusable::NotOpen)?;
         let email = &self.invitations[index].email;
-        match (self.user_by_email(email).is_some(), has_account) {
+        match (by_email(&self.users, email).is_some(), has_account) {
             (false, true) => Err(Unusable::Account(
                 "Illegal argument: no account uses the invited address: create one from the invitation",
             )),
@@ -89,6 +89,13 @@ impl State {
             )),
             _ => Ok(index),
         }
+    }
+}
+
+impl Accounts for State {
+    fn password_hash(&self, login: &str) -> Option<PasswordHash> {
+        let index = by_email(&self.users, login)?;
+        Some(self.users[index].password.clone())
     }
 }
 
@@ -110,17 +117,6 @@ impl Unusable {
     }
 }
 
-type Kestra = Service<State>;
-
-impl Accounts for State {
-    const STORE: &'static str = "KestraStore";
-
-    fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let index = self.user_by_email(login)?;
-        Some(self.users[index].password.clone())
-    }
-}
-
 pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupError> {
     let state = State {
         users: vec![User {
@@ -132,7 +128,7 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         }],
         ..State::default()
     };
-    let kestra = Kestra::new(state, ctx);
+    let kestra = Service::new(state, ctx);
     let invited_email = if demo.email.eq_ignore_ascii_case(INVITED_EMAIL) {
         "second-invitee@example.com".to_string()
     } else {
@@ -143,19 +139,12 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
     let invitation_id = kestra.invite(&invited_email);
     let member_invitation_id = kestra.invite(&demo.email);
     Ok(Built {
-        router: kestra_api::server::router(kestra.clone()),
-        demo: Demo {
-            email: demo.email,
-            username: None,
-            password: demo.password,
-            credentials: Vec::new(),
-            extras: vec![
-                ("invitationId".into(), invitation_id),
-                ("invitedEmail".into(), invited_email),
-                ("memberInvitationId".into(), member_invitation_id),
-            ],
-        },
-        store: Arc::new(kestra),
+        extras: vec![
+            ("invitationId".into(), invitation_id),
+            ("invitedEmail".into(), invited_email),
+            ("memberInvitationId".into(), member_invitation_id),
+        ],
+        ..Built::new(kestra_api::server::router(kestra.clone()), kestra)
     })
 }
 
@@ -187,6 +176,8 @@ fn check_policy(password: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+type Kestra = Service<State>;
 
 impl Kestra {
     /// Creates and mails an invitation; returns its id.
@@ -220,17 +211,13 @@ impl Kestra {
     ) {
         let now = self.ctx.clock.now();
         let mut state = lock(&self.state);
-        let Some(index) = state.user_by_email(email) else {
+        let Some(index) = by_email(&state.users, email) else {
             return;
         };
         let email = state.users[index].email.clone();
         let list = pick(&mut state);
-        list.retain(|pending| pending.is_live(now) && !pending.email.eq_ignore_ascii_case(&email));
-        list.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + self.ctx.token_ttl,
-        });
+        list.retain(|pending| pending.is_live(now));
+        Pending::issue(list, &email, &token, now + self.ctx.token_ttl);
         drop(state);
         self.ctx.outbox.send(mail(&email, &token));
     }
@@ -391,7 +378,7 @@ impl kestra_api::server::AuthApi for Kestra {
             return Response::UnprocessableEntity(refusal(BAD_TOKEN));
         };
         let reset = state.resets.remove(index);
-        let Some(user) = state.user_by_email(&reset.email) else {
+        let Some(user) = by_email(&state.users, &reset.email) else {
             return Response::UnprocessableEntity(refusal(
                 "Illegal argument: the account no longer exists",
             ));

@@ -13,8 +13,6 @@
 //! confirmation that does not match, a password shorter than 8 characters or an
 //! `allowed_ips` entry that is no IP address or CIDR range.
 
-use std::sync::Arc;
-
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -35,7 +33,7 @@ use pterodactyl_api::security::Bearer;
 
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Secret, SecretDigest};
-use crate::{Accounts, Built, Context, Demo, DemoSettings, Service, SetupError, lock, totp};
+use crate::{Accounts, Built, Context, DemoSettings, Service, SetupError, lock, totp};
 
 /// The demo API key unless overridden: identifier `DemoApiKey000001`, then its secret.
 pub const DEFAULT_API_KEY: &str = "DemoApiKey000001DemoSecret0000000000000000000000";
@@ -86,11 +84,7 @@ struct AccountState {
     two_factor: TwoFactor,
 }
 
-type Pterodactyl = Service<AccountState>;
-
 impl Accounts for AccountState {
-    const STORE: &'static str = "PterodactylStore";
-
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
         let account = &self.account;
         (account.email.eq_ignore_ascii_case(login) || account.username == login)
@@ -136,20 +130,15 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         }],
         two_factor: TwoFactor::default(),
     };
-    let pterodactyl = Pterodactyl::new(state, ctx);
+    let pterodactyl = Service::new(state, ctx);
     let router = pterodactyl_api::server::router(pterodactyl.clone()).route_layer(
         middleware::from_fn_with_state(pterodactyl.clone(), authenticate),
     );
     Ok(Built {
-        router,
-        demo: Demo {
-            email: demo.email,
-            username: Some(demo.username),
-            password: demo.password,
-            extras: vec![("apiKeyIdentifier".into(), identifier.to_string())],
-            credentials: vec![("bearer".into(), token)],
-        },
-        store: Arc::new(pterodactyl),
+        username: Some(demo.username),
+        extras: vec![("apiKeyIdentifier".into(), identifier.to_string())],
+        credentials: vec![("bearer".into(), token)],
+        ..Built::new(router, pterodactyl)
     })
 }
 
@@ -238,6 +227,8 @@ fn key_attributes(key: &ApiKey) -> ApiKeyAttributes {
         created_at: key.created_at,
     }
 }
+
+type Pterodactyl = Service<AccountState>;
 
 impl Pterodactyl {
     /// Whether `token` is a valid key; records its use.

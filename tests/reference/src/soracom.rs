@@ -2,7 +2,6 @@
 //! (root user), by AuthKey id and secret, or by operator id, SAM user name and password; and
 //! password reset by a mailed token, which expires (`404`) after the configured lifetime.
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use soracom_api::models::{APIError, AuthResponse};
@@ -10,8 +9,8 @@ use soracom_api::operations::{auth, issue_password_reset_token, verify_password_
 
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
-use crate::secrets::{Pending, Secret, SecretDigest, position_of};
-use crate::{Accounts, Built, Context, Demo, DemoSettings, Service, SetupError, lock};
+use crate::secrets::{Pending, SecretDigest, position_of};
+use crate::{Accounts, Built, Context, DemoSettings, Service, SetupError, lock};
 
 pub const DEFAULT_OPERATOR_ID: &str = "OP0000000001";
 pub const DEFAULT_AUTH_KEY_ID: &str = "keyId-DemoAuthKey0000000000000000";
@@ -81,11 +80,7 @@ impl State {
     }
 }
 
-type Soracom = Service<State>;
-
 impl Accounts for State {
-    const STORE: &'static str = "SoracomStore";
-
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
         self.root_password(login)
     }
@@ -117,22 +112,16 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         }],
         resets: Vec::new(),
     };
-    let soracom = Soracom::new(state, ctx);
+    let soracom = Service::new(state, ctx);
     Ok(Built {
-        router: soracom_api::server::router(soracom.clone()),
-        demo: Demo {
-            email: demo.email,
-            username: Some(demo.username.clone()),
-            password: demo.password,
-            credentials: Vec::new(),
-            extras: vec![
-                ("operatorId".into(), DEFAULT_OPERATOR_ID.into()),
-                ("authKeyId".into(), auth_key_id),
-                ("authKey".into(), auth_key),
-                ("samUserName".into(), demo.username),
-            ],
-        },
-        store: Arc::new(soracom),
+        username: Some(demo.username.clone()),
+        extras: vec![
+            ("operatorId".into(), DEFAULT_OPERATOR_ID.into()),
+            ("authKeyId".into(), auth_key_id),
+            ("authKey".into(), auth_key),
+            ("samUserName".into(), demo.username),
+        ],
+        ..Built::new(soracom_api::server::router(soracom.clone()), soracom)
     })
 }
 
@@ -148,6 +137,8 @@ fn given(value: &Option<String>) -> Option<&str> {
         .map(str::trim)
         .filter(|value| !value.is_empty())
 }
+
+type Soracom = Service<State>;
 
 impl Soracom {
     async fn authenticate(&self, body: &soracom_api::models::AuthRequest) -> Option<Principal> {
@@ -237,13 +228,9 @@ impl soracom_api::server::AuthApi for Soracom {
             return Response::Ok;
         }
         let email = state.email.clone();
-        state.resets.clear();
+        // The operator's is the only address, so this is the one live token.
         let token = self.ctx.tokens.hex(32);
-        state.resets.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + self.ctx.token_ttl,
-        });
+        Pending::issue(&mut state.resets, &email, &token, now + self.ctx.token_ttl);
         drop(state);
         self.ctx.outbox.send(Mail {
             to: email,

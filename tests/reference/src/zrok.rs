@@ -2,8 +2,6 @@
 //! password change (authenticated by `x-token`), password reset by mailed token, and account
 //! token regeneration.
 
-use std::sync::Arc;
-
 use zrok_api::models::{RegenerateAccountToken200Response, Verify200Response};
 use zrok_api::operations::{
     change_password, invite, login, regenerate_account_token, register, reset_password,
@@ -15,7 +13,8 @@ use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, position_of};
 use crate::{
-    Accounts, Built, Context, Demo, DemoSettings, INVITATION_TTL, Service, SetupError, lock,
+    Accounts, Addressed, Built, Context, DemoSettings, INVITATION_TTL, Service, SetupError,
+    by_email, lock,
 };
 
 /// The demo account token unless overridden.
@@ -30,6 +29,12 @@ struct Account {
     email: String,
     password: PasswordHash,
     token: Secret,
+}
+
+impl Addressed for Account {
+    fn address(&self) -> &str {
+        &self.email
+    }
 }
 
 /// Why a one-time token could not be redeemed.
@@ -67,12 +72,6 @@ struct State {
 }
 
 impl State {
-    fn account_by_email(&self, email: &str) -> Option<usize> {
-        self.accounts
-            .iter()
-            .position(|account| account.email.eq_ignore_ascii_case(email))
-    }
-
     fn account_by_token(&self, token: &str) -> Option<usize> {
         position_of(&self.accounts, token, |account| &account.token)
     }
@@ -83,13 +82,9 @@ impl State {
     }
 }
 
-type Zrok = Service<State>;
-
 impl Accounts for State {
-    const STORE: &'static str = "ZrokStore";
-
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let index = self.account_by_email(login)?;
+        let index = by_email(&self.accounts, login)?;
         Some(self.accounts[index].password.clone())
     }
 }
@@ -116,17 +111,11 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         invite_token: demo.invite_token.map(Secret::new),
         ..State::default()
     };
-    let zrok = Zrok::new(state, ctx);
+    let zrok = Service::new(state, ctx);
     Ok(Built {
-        router: zrok_api::server::router(zrok.clone()),
-        demo: Demo {
-            email: demo.email,
-            username: None,
-            password: demo.password,
-            credentials: vec![("key".to_string(), token)],
-            extras,
-        },
-        store: Arc::new(zrok),
+        credentials: vec![("key".to_string(), token)],
+        extras,
+        ..Built::new(zrok_api::server::router(zrok.clone()), zrok)
     })
 }
 
@@ -135,6 +124,8 @@ fn present(value: Option<String>) -> Option<String> {
         .map(|value| value.trim().to_string())
         .filter(|value| !value.is_empty())
 }
+
+type Zrok = Service<State>;
 
 impl Zrok {
     fn now(&self) -> std::time::SystemTime {
@@ -240,22 +231,19 @@ impl zrok_api::server::AccountApi for Zrok {
         let Some(email) = present(body.email).filter(|email| crate::plausible_email(email)) else {
             return Response::BadRequest("a valid email address is required".into());
         };
-        if state.account_by_email(&email).is_some() {
+        if by_email(&state.accounts, &email).is_some() {
             return Response::BadRequest(
                 "an account with that email address already exists".into(),
             );
         }
         state.forget_expired(now);
-        // A second invitation replaces the first, so only the newest link works.
-        state
-            .registrations
-            .retain(|pending| !pending.email.eq_ignore_ascii_case(&email));
         let token = self.ctx.tokens.alnum(ONE_TIME_TOKEN_LENGTH);
-        state.registrations.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + INVITATION_TTL,
-        });
+        Pending::issue(
+            &mut state.registrations,
+            &email,
+            &token,
+            now + INVITATION_TTL,
+        );
         drop(state);
         let link = format!("{}/register/{token}", self.ctx.public_url);
         self.ctx.outbox.send(Mail {
@@ -278,15 +266,13 @@ impl zrok_api::server::AccountApi for Zrok {
         };
         let stored = {
             let state = lock(&self.state);
-            state
-                .account_by_email(&email)
-                .map(|index| state.accounts[index].password.clone())
+            by_email(&state.accounts, &email).map(|index| state.accounts[index].password.clone())
         };
         if !passwords::verify_if_found(stored.clone(), password).await {
             return Response::Unauthorized;
         }
         let state = lock(&self.state);
-        match state.account_by_email(&email) {
+        match by_email(&state.accounts, &email) {
             Some(index) if Some(&state.accounts[index].password) == stored.as_ref() => {
                 Response::Ok(state.accounts[index].token.expose().to_string())
             }
@@ -332,7 +318,7 @@ impl zrok_api::server::AccountApi for Zrok {
             Err(refused) => return refused.into(),
         };
         let mut state = lock(&self.state);
-        if state.account_by_email(&registration.email).is_some() {
+        if by_email(&state.accounts, &registration.email).is_some() {
             return Response::NotFound;
         }
         let account_token = self.ctx.tokens.alnum(ACCOUNT_TOKEN_LENGTH);
@@ -357,7 +343,7 @@ impl zrok_api::server::AccountApi for Zrok {
             Err(refused) => return refused.into(),
         };
         let mut state = lock(&self.state);
-        match state.account_by_email(&reset.email) {
+        match by_email(&state.accounts, &reset.email) {
             Some(account) => {
                 state.accounts[account].password = hash;
                 Response::Ok
@@ -382,19 +368,12 @@ impl zrok_api::server::AccountApi for Zrok {
         let mut state = lock(&self.state);
         state.forget_expired(now);
         // Created whether or not the account exists, so the answer does not reveal accounts.
-        let Some(index) = state.account_by_email(&email) else {
+        let Some(index) = by_email(&state.accounts, &email) else {
             return Response::Created;
         };
         let email = state.accounts[index].email.clone();
-        state
-            .resets
-            .retain(|pending| !pending.email.eq_ignore_ascii_case(&email));
         let token = self.ctx.tokens.alnum(ONE_TIME_TOKEN_LENGTH);
-        state.resets.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + self.ctx.token_ttl,
-        });
+        Pending::issue(&mut state.resets, &email, &token, now + self.ctx.token_ttl);
         drop(state);
         let link = format!("{}/resetPassword/{token}", self.ctx.public_url);
         self.ctx.outbox.send(Mail {
