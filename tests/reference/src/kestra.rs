@@ -90,6 +90,20 @@ impl State {
             _ => Ok(index),
         }
     }
+
+    /// Marks the usable invitation `id` accepted (as [`State::usable_invitation`] decides);
+    /// the invited address.
+    fn accept_invitation(
+        &mut self,
+        id: &str,
+        now: SystemTime,
+        has_account: bool,
+    ) -> Result<String, Unusable> {
+        let index = self.usable_invitation(id, now, has_account)?;
+        let invitation = &mut self.invitations[index];
+        invitation.accepted = true;
+        Ok(invitation.email.clone())
+    }
 }
 
 impl Accounts for State {
@@ -230,15 +244,13 @@ impl kestra_api::server::AuthApi for Kestra {
     ) -> accept_invitation::Response {
         use accept_invitation::Response;
         let now = self.ctx.clock.now();
-        let mut state = lock(&self.state);
-        let index = match state.usable_invitation(&request.invitation_id, now, true) {
-            Ok(index) => index,
+        let accepted = lock(&self.state).accept_invitation(&request.invitation_id, now, true);
+        let email = match accepted {
+            Ok(email) => email,
             Err(unusable) => {
                 return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
             }
         };
-        state.invitations[index].accepted = true;
-        let email = state.invitations[index].email.clone();
         Response::Ok(object(&[
             ("id", request.invitation_id.into()),
             ("email", email.into()),
@@ -274,14 +286,12 @@ impl kestra_api::server::AuthApi for Kestra {
         };
         // Looked up again: the lock was not held while hashing.
         let mut state = lock(&self.state);
-        let index = match state.usable_invitation(&request.invitation_id, now, false) {
-            Ok(index) => index,
+        let email = match state.accept_invitation(&request.invitation_id, now, false) {
+            Ok(email) => email,
             Err(unusable) => {
                 return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
             }
         };
-        state.invitations[index].accepted = true;
-        let email = state.invitations[index].email.clone();
         let user = User {
             id: self.ctx.tokens.alnum(22),
             email,
