@@ -9,17 +9,10 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use contract_runtime::harness::{Credentials, Finding, Kit, Report};
 use http_body_util::BodyExt;
-use reference_servers::{Api, DemoOptions, Outbox, Served, serve};
+use reference_servers::{Api, DemoOptions, Served, serve};
 
 fn served(api: Api) -> Served {
-    serve(
-        api,
-        DemoOptions {
-            outbox: Some(Outbox::silent()),
-            ..DemoOptions::default()
-        },
-    )
-    .expect("the reference server starts")
+    serve(api, DemoOptions::silent()).expect("the reference server starts")
 }
 
 fn kit(api: Api, served: &Served) -> Kit {

@@ -161,6 +161,16 @@ pub struct DemoOptions {
     pub outbox: Option<Outbox>,
 }
 
+impl DemoOptions {
+    /// The defaults, with mail kept in the outbox but not logged: for tests.
+    pub fn silent() -> Self {
+        DemoOptions {
+            outbox: Some(Outbox::silent()),
+            ..DemoOptions::default()
+        }
+    }
+}
+
 impl fmt::Debug for DemoOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
