@@ -98,6 +98,11 @@ fn assert_caught(report: &Report, operation: &str, matches: impl Fn(&Finding) ->
     assert_eq!(report.operations_with_findings(), [operation], "{report}");
 }
 
+/// A finding about `expected` (the part of the contract it names) that saw `actual`.
+fn says(expected: &'static str, actual: &'static str) -> impl Fn(&Finding) -> bool {
+    move |finding| finding.expected.contains(expected) && finding.actual.contains(actual)
+}
+
 #[tokio::test]
 async fn a_wrong_status_is_caught() {
     let report = with_fault(Api::Zrok, |request: Request, next: Next| async move {
@@ -109,9 +114,8 @@ async fn a_wrong_status_is_caught() {
         response
     })
     .await;
-    assert_caught(&report, "login", |finding| {
-        finding.expected.contains("/status") && finding.actual.contains("201 is not documented")
-    });
+    let caught = says("/status", "201 is not documented");
+    assert_caught(&report, "login", caught);
 }
 
 /// Rewrites the JSON body of `GET /account` responses.
@@ -140,10 +144,8 @@ async fn a_missing_required_field_is_caught() {
         })
     })
     .await;
-    assert_caught(&report, "getAccount", |finding| {
-        finding.expected.contains("/body/attributes")
-            && finding.actual.contains("\"email\" is a required property")
-    });
+    let caught = says("/body/attributes", "\"email\" is a required property");
+    assert_caught(&report, "getAccount", caught);
 }
 
 #[tokio::test]
@@ -162,10 +164,8 @@ async fn a_wrong_media_type_is_caught() {
         },
     )
     .await;
-    assert_caught(&report, "getAccount", |finding| {
-        finding.expected.contains("/header/content-type")
-            && finding.actual.contains("`text/plain` is not documented")
-    });
+    let caught = says("/header/content-type", "`text/plain` is not documented");
+    assert_caught(&report, "getAccount", caught);
 }
 
 #[tokio::test]
