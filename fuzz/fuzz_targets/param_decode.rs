@@ -5,11 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use arbitrary::Arbitrary;
+use arbitrary::{Arbitrary, Unstructured};
+use contract_runtime::Style;
 use contract_runtime::params::{self, Encoded, Layout, Query, Select};
 use contract_runtime::server;
-use contract_runtime::Style;
-use http::{HeaderMap, HeaderName, HeaderValue, header};
+use http::header::{self, IntoHeaderName};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -22,29 +23,20 @@ enum Location {
     Cookie,
 }
 
-#[derive(Debug, Clone, Copy, Arbitrary)]
-enum StyleChoice {
-    Simple,
-    Label,
-    Matrix,
-    Form,
-    SpaceDelimited,
-    PipeDelimited,
-    DeepObject,
-}
-
-impl StyleChoice {
-    fn style(self) -> Style {
-        match self {
-            StyleChoice::Simple => Style::Simple,
-            StyleChoice::Label => Style::Label,
-            StyleChoice::Matrix => Style::Matrix,
-            StyleChoice::Form => Style::Form,
-            StyleChoice::SpaceDelimited => Style::SpaceDelimited,
-            StyleChoice::PipeDelimited => Style::PipeDelimited,
-            StyleChoice::DeepObject => Style::DeepObject,
-        }
-    }
+/// One of the seven styles, drawn as `#[derive(Arbitrary)]` draws an enum's variant (the
+/// runtime's `Style` has no `Arbitrary`), so that the committed seeds keep their meaning.
+fn style(u: &mut Unstructured<'_>) -> arbitrary::Result<Style> {
+    const STYLES: [Style; 7] = [
+        Style::Simple,
+        Style::Label,
+        Style::Matrix,
+        Style::Form,
+        Style::SpaceDelimited,
+        Style::PipeDelimited,
+        Style::DeepObject,
+    ];
+    let index = (u64::from(u32::arbitrary(u)?) * STYLES.len() as u64) >> 32;
+    Ok(STYLES[index as usize])
 }
 
 #[derive(Debug, Arbitrary)]
@@ -101,7 +93,8 @@ impl Word {
 #[derive(Debug, Arbitrary)]
 struct Input {
     location: Location,
-    style: StyleChoice,
+    #[arbitrary(with = style)]
+    style: Style,
     explode: bool,
     required: bool,
     name: String,
@@ -118,7 +111,7 @@ struct Input {
 }
 
 fn decode_as<T: DeserializeOwned>(input: &Input) {
-    let style = input.style.style();
+    let style = input.style;
     let name = input.name.as_str();
     match input.location {
         Location::Path => {
@@ -169,16 +162,11 @@ fn decode_as<T: DeserializeOwned>(input: &Input) {
     }
 }
 
-/// What the client lays out for a value: `None` where the codec has nothing to send.
-fn encoded<T: Serialize>(
-    name: &str,
-    location: contract_runtime::Location,
-    style: Style,
-    explode: bool,
-    value: &T,
-) -> Option<Encoded> {
-    let value = params::to_value(value).ok()?;
-    Some(params::encode(name, Layout::new(location, style, explode), &value))
+/// A header map with one header, `None` where `value` cannot be a header's value.
+fn one_header(name: impl IntoHeaderName, value: &str) -> Option<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    headers.insert(name, HeaderValue::from_str(value).ok()?);
+    Some(headers)
 }
 
 fn percent_decode(text: &str) -> String {
@@ -193,39 +181,40 @@ where
     T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
 {
     let name = "p";
-    let style = input.style.style();
     let explode = input.explode;
-    let decoded: Option<T> = match input.location {
-        Location::Path => {
-            if !matches!(style, Style::Simple | Style::Label | Style::Matrix) {
-                return;
-            }
-            let Some(Encoded::Path(segment)) =
-                encoded(name, contract_runtime::Location::Path, style, explode, value)
-            else {
-                return;
-            };
+    // A path takes simple, label and matrix, a query the other styles; headers are sent
+    // simple and cookies form.
+    let path_style = matches!(input.style, Style::Simple | Style::Label | Style::Matrix);
+    let (location, style) = match input.location {
+        Location::Path if path_style => (contract_runtime::Location::Path, input.style),
+        Location::Query if !path_style => (contract_runtime::Location::Query, input.style),
+        Location::Header => (contract_runtime::Location::Header, Style::Simple),
+        Location::Cookie => (contract_runtime::Location::Cookie, Style::Form),
+        Location::Path | Location::Query => return,
+    };
+    let Ok(json) = params::to_value(value) else {
+        return;
+    };
+    let layout = Layout::new(location, style, explode);
+    let decoded: Option<T> = match params::encode(name, layout, &json) {
+        Encoded::Path(segment) => {
             // axum captures the segment and percent-decodes it.
             let captures = vec![(name.to_string(), percent_decode(&segment))];
             server::path::<T>(&captures, name, style, explode).unwrap_or_else(|rejection| {
                 panic!("{style:?} explode={explode}: {segment:?} does not decode: {rejection:?}")
             })
         }
-        Location::Query => {
-            if matches!(style, Style::Simple | Style::Label | Style::Matrix) {
-                return;
-            }
-            let Some(Encoded::Query(pairs)) =
-                encoded(name, contract_runtime::Location::Query, style, explode, value)
-            else {
-                return;
-            };
+        Encoded::Query(pairs) => {
             let query = params::query_string(&pairs);
             let parsed = Query::parse(Some(&query));
             // An exploded form object is its properties, as the generated router reads it.
-            let object = params::to_value(value).is_ok_and(|value| value.is_object());
-            let decoded = if object && style == Style::Form && explode {
-                server::query_object::<T>(&parsed, name, Select::Properties(&["color", "size", "tags"]), false)
+            let decoded = if json.is_object() && style == Style::Form && explode {
+                server::query_object::<T>(
+                    &parsed,
+                    name,
+                    Select::Properties(&["color", "size", "tags"]),
+                    false,
+                )
             } else {
                 server::query::<T>(&parsed, name, style, explode, false)
             };
@@ -233,31 +222,17 @@ where
                 panic!("{style:?} explode={explode}: {query:?} does not decode: {rejection:?}")
             })
         }
-        Location::Header => {
-            let Some(Encoded::Header(text)) =
-                encoded(name, contract_runtime::Location::Header, Style::Simple, explode, value)
-            else {
+        Encoded::Header(text) => {
+            let Some(headers) = one_header(name, &text) else {
                 return;
             };
-            let mut headers = HeaderMap::new();
-            let Ok(header_value) = HeaderValue::from_str(&text) else {
-                return;
-            };
-            headers.insert("p", header_value);
             server::header::<T>(&headers, name, explode, false)
                 .unwrap_or_else(|rejection| panic!("header {text:?}: {rejection:?}"))
         }
-        Location::Cookie => {
-            let Some(Encoded::Cookie(text)) =
-                encoded(name, contract_runtime::Location::Cookie, Style::Form, explode, value)
-            else {
+        Encoded::Cookie(text) => {
+            let Some(headers) = one_header(header::COOKIE, &format!("{name}={text}")) else {
                 return;
             };
-            let mut headers = HeaderMap::new();
-            let Ok(header_value) = HeaderValue::from_str(&format!("{name}={text}")) else {
-                return;
-            };
-            headers.insert(header::COOKIE, header_value);
             server::cookie::<T>(&headers, name, explode, false)
                 .unwrap_or_else(|rejection| panic!("cookie {text:?}: {rejection:?}"))
         }

@@ -316,24 +316,15 @@ fuzz_target!(|input: Input| {
         (None, Some(operation)) => operation.method.clone(),
         (None, None) => "GET".into(),
     };
-    let documented: Vec<&str> = chosen
+    // What the chosen operation's request body documents: its media types, their examples.
+    let content = chosen
         .and_then(|operation| operation.request_body.as_ref())
-        .map(|body| {
-            body.content
-                .iter()
-                .map(|media| media.media_type.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    let examples: Vec<&Value> = chosen
-        .and_then(|operation| operation.request_body.as_ref())
-        .map(|body| {
-            body.content
-                .iter()
-                .flat_map(|media| media.examples.iter())
-                .collect()
-        })
-        .unwrap_or_default();
+        .map_or(&[][..], |body| body.content.as_slice());
+    let documented: Vec<&str> = content
+        .iter()
+        .map(|media| media.media_type.as_str())
+        .collect();
+    let examples: Vec<&Value> = content.iter().flat_map(|media| &media.examples).collect();
     let media = media_type(&input.media, &documented);
     let headers = headers(&input, media.as_deref());
     let body = body_bytes(&input.body, &examples);

@@ -10,26 +10,28 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use zrok_api::models::LoginRequest;
-use zrok_api::operations::login;
+use zrok_api::operations::{
+    change_password, invite, login, regenerate_account_token, register, reset_password,
+    reset_password_request, verify,
+};
+use zrok_api::security::Key;
 
 const MEDIA: &str = "application/zrok.v1+json";
 const BODY: &str = r#"{"email": "alice@example.com", "password": "correct-horse-battery"}"#;
 
+/// The generated router's side: `login` does the work, the other operations are never called.
 struct Generated;
 
 impl zrok_api::server::AccountApi for Generated {
     async fn change_password(
         &self,
-        _: zrok_api::security::Key,
-        _: zrok_api::operations::change_password::Request,
-    ) -> zrok_api::operations::change_password::Response {
-        zrok_api::operations::change_password::Response::Ok
+        _: Key,
+        _: change_password::Request,
+    ) -> change_password::Response {
+        change_password::Response::Ok
     }
-    async fn invite(
-        &self,
-        _: zrok_api::operations::invite::Request,
-    ) -> zrok_api::operations::invite::Response {
-        zrok_api::operations::invite::Response::Created
+    async fn invite(&self, _: invite::Request) -> invite::Response {
+        invite::Response::Created
     }
     async fn login(&self, request: login::Request) -> login::Response {
         let email = request.body.and_then(|body| body.email).unwrap_or_default();
@@ -37,34 +39,25 @@ impl zrok_api::server::AccountApi for Generated {
     }
     async fn regenerate_account_token(
         &self,
-        _: zrok_api::security::Key,
-        _: zrok_api::operations::regenerate_account_token::Request,
-    ) -> zrok_api::operations::regenerate_account_token::Response {
-        zrok_api::operations::regenerate_account_token::Response::NotFound
+        _: Key,
+        _: regenerate_account_token::Request,
+    ) -> regenerate_account_token::Response {
+        regenerate_account_token::Response::NotFound
     }
-    async fn register(
-        &self,
-        _: zrok_api::operations::register::Request,
-    ) -> zrok_api::operations::register::Response {
-        zrok_api::operations::register::Response::NotFound
+    async fn register(&self, _: register::Request) -> register::Response {
+        register::Response::NotFound
     }
-    async fn reset_password(
-        &self,
-        _: zrok_api::operations::reset_password::Request,
-    ) -> zrok_api::operations::reset_password::Response {
-        zrok_api::operations::reset_password::Response::NotFound
+    async fn reset_password(&self, _: reset_password::Request) -> reset_password::Response {
+        reset_password::Response::NotFound
     }
     async fn reset_password_request(
         &self,
-        _: zrok_api::operations::reset_password_request::Request,
-    ) -> zrok_api::operations::reset_password_request::Response {
-        zrok_api::operations::reset_password_request::Response::Created
+        _: reset_password_request::Request,
+    ) -> reset_password_request::Response {
+        reset_password_request::Response::Created
     }
-    async fn verify(
-        &self,
-        _: zrok_api::operations::verify::Request,
-    ) -> zrok_api::operations::verify::Response {
-        zrok_api::operations::verify::Response::NotFound
+    async fn verify(&self, _: verify::Request) -> verify::Response {
+        verify::Response::NotFound
     }
 }
 

@@ -31,13 +31,6 @@ async fn send(router: axum::Router, request: Request<Body>) -> Answer {
     }
 }
 
-fn post(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, content_type)
-        .body(body.into())
-        .unwrap()
-}
-
 /// The refusal: status, `application/json`, the error code, and the handler untouched.
 fn assert_refused(answer: &Answer, status: StatusCode, code: &str, double: &Double) {
     assert_eq!(answer.status, status, "{}", answer.json);
@@ -47,113 +40,83 @@ fn assert_refused(answer: &Answer, status: StatusCode, code: &str, double: &Doub
     assert_eq!(double.calls(), 0, "the handler ran");
 }
 
+/// Sends `request` to the router `router` builds around a fresh double, and checks that it is
+/// refused with `status` and `code`; the answer, for what a case checks besides.
+async fn refused(
+    router: fn(Arc<Double>) -> axum::Router,
+    request: Request<Body>,
+    status: u16,
+    code: &str,
+) -> Answer {
+    let double = Arc::new(Double::default());
+    let answer = send(router(double.clone()), request).await;
+    let status = StatusCode::from_u16(status).unwrap();
+    assert_refused(&answer, status, code, &double);
+    answer
+}
+
+impl Answer {
+    fn message(&self) -> &str {
+        self.json["error"]["message"].as_str().unwrap()
+    }
+}
+
 const ZROK_JSON: &str = "application/zrok.v1+json";
+const PERSONA_JSON: &str = "application/json;charset=utf-8";
+
+/// A test per request that is refused for what it is alone: its router, the request, and the
+/// refusal's status and code.
+macro_rules! refused {
+    ($($test:ident: $router:path, $request:expr => $status:literal $code:literal;)*) => {$(
+        #[tokio::test]
+        async fn $test() {
+            refused($router, $request, $status, $code).await;
+        }
+    )*};
+}
+
+refused! {
+    malformed_json_is_400: zrok::router, post("/login", ZROK_JSON, r#"{"email": "#) => 400 "invalid_body";
+    trailing_garbage_is_400: zrok::router, post("/login", ZROK_JSON, "{} {}") => 400 "invalid_body";
+    required_body_missing_is_400: persona::router, post("/account/password/forgot", PERSONA_JSON, "") => 400 "invalid_body";
+    unknown_route_is_404: zrok::router, get("/nope") => 404 "not_found";
+}
 
 #[tokio::test]
 async fn missing_api_key_is_401() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        zrok::router(double.clone()),
-        post("/changePassword", ZROK_JSON, "{}"),
-    )
-    .await;
-    assert_refused(
-        &answer,
-        StatusCode::UNAUTHORIZED,
-        "missing_credentials",
-        &double,
-    );
-    assert!(
-        answer.json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("x-token")
-    );
+    let request = post("/changePassword", ZROK_JSON, "{}");
+    let answer = refused(zrok::router, request, 401, "missing_credentials").await;
+    assert!(answer.message().contains("x-token"), "{}", answer.json);
 }
 
 #[tokio::test]
 async fn missing_or_wrong_bearer_is_401_with_challenge() {
     for authorization in [None, Some("Basic dXNlcjpwYXNz"), Some("Bearer ")] {
-        let double = Arc::new(Double::default());
         let mut request = Request::get("/account");
         if let Some(value) = authorization {
             request = request.header(header::AUTHORIZATION, value);
         }
-        let answer = send(
-            pterodactyl::router(double.clone()),
-            request.body(Body::empty()).unwrap(),
-        )
-        .await;
-        assert_refused(
-            &answer,
-            StatusCode::UNAUTHORIZED,
-            "missing_credentials",
-            &double,
-        );
+        let request = request.body(Body::empty()).unwrap();
+        let answer = refused(pterodactyl::router, request, 401, "missing_credentials").await;
         assert_eq!(answer.headers[header::WWW_AUTHENTICATE], "Bearer");
     }
 }
 
 #[tokio::test]
-async fn malformed_json_is_400() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        zrok::router(double.clone()),
-        post("/login", ZROK_JSON, r#"{"email": "#),
-    )
-    .await;
-    assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
-}
-
-#[tokio::test]
 async fn wrong_shape_names_the_field() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        zrok::router(double.clone()),
-        post("/login", ZROK_JSON, r#"{"email": 5}"#),
-    )
-    .await;
-    assert_refused(
-        &answer,
-        StatusCode::BAD_REQUEST,
-        "invalid_body_shape",
-        &double,
-    );
-    let message = answer.json["error"]["message"].as_str().unwrap();
+    let request = post("/login", ZROK_JSON, r#"{"email": 5}"#);
+    let message = refused(zrok::router, request, 400, "invalid_body_shape")
+        .await
+        .message()
+        .to_string();
     assert!(message.contains("`email`"), "{message}");
 }
 
 #[tokio::test]
-async fn trailing_garbage_is_400() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        zrok::router(double.clone()),
-        post("/login", ZROK_JSON, r#"{} {}"#),
-    )
-    .await;
-    assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
-}
-
-#[tokio::test]
 async fn unsupported_media_type_is_415() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        zrok::router(double.clone()),
-        post("/login", "text/plain", r#"{}"#),
-    )
-    .await;
-    assert_refused(
-        &answer,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        &double,
-    );
-    assert!(
-        answer.json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains(ZROK_JSON)
-    );
+    let request = post("/login", "text/plain", "{}");
+    let answer = refused(zrok::router, request, 415, "unsupported_media_type").await;
+    assert!(answer.message().contains(ZROK_JSON), "{}", answer.json);
 }
 
 #[tokio::test]
@@ -167,22 +130,20 @@ async fn body_over_the_limit_is_413() {
         },
     );
     let body = format!(r#"{{"email": "{}"}}"#, "a".repeat(100));
-    let answer = send(router.clone(), post("/login", ZROK_JSON, body.clone())).await;
-    assert_refused(
-        &answer,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
-        &double,
-    );
-    // Without a Content-Length (streamed), the limit still holds.
-    let stream = Body::from_stream(futures_stream(body));
-    let answer = send(router, post("/login", ZROK_JSON, stream)).await;
-    assert_refused(
-        &answer,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
-        &double,
-    );
+    // With a Content-Length, and without one (streamed): the limit holds either way.
+    let streamed = Body::from_stream(futures_stream(body.clone()));
+    for request in [
+        post("/login", ZROK_JSON, body),
+        post("/login", ZROK_JSON, streamed),
+    ] {
+        let answer = send(router.clone(), request).await;
+        assert_refused(
+            &answer,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            &double,
+        );
+    }
 }
 
 fn futures_stream(
@@ -202,68 +163,16 @@ fn futures_stream(
 }
 
 #[tokio::test]
-async fn required_body_missing_is_400() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        persona::router(double.clone()),
-        post(
-            "/account/password/forgot",
-            "application/json;charset=utf-8",
-            "",
-        ),
-    )
-    .await;
-    assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
-}
-
-#[tokio::test]
-async fn unknown_route_is_404() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        zrok::router(double.clone()),
-        Request::get("/nope").body(Body::empty()).unwrap(),
-    )
-    .await;
-    assert_refused(&answer, StatusCode::NOT_FOUND, "not_found", &double);
-}
-
-#[tokio::test]
 async fn wrong_method_is_405_with_allow() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        zrok::router(double.clone()),
-        Request::get("/login").body(Body::empty()).unwrap(),
-    )
-    .await;
-    assert_refused(
-        &answer,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        &double,
-    );
+    let answer = refused(zrok::router, get("/login"), 405, "method_not_allowed").await;
     assert_eq!(answer.headers[header::ALLOW], "POST");
 }
 
 #[tokio::test]
 async fn missing_required_query_parameter_is_400() {
-    let double = Arc::new(Double::default());
-    let answer = send(
-        kestra::router(double.clone()),
-        Request::get("/api/v1/forgotten-password")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert_refused(
-        &answer,
-        StatusCode::BAD_REQUEST,
-        "invalid_parameter",
-        &double,
-    );
-    assert_eq!(
-        answer.json["error"]["message"],
-        "query parameter `username`: is required"
-    );
+    let request = get("/api/v1/forgotten-password");
+    let answer = refused(kestra::router, request, 400, "invalid_parameter").await;
+    assert_eq!(answer.message(), "query parameter `username`: is required");
 }
 
 #[tokio::test]
@@ -322,7 +231,6 @@ async fn credentials_reach_the_handler_exactly() {
 #[tokio::test]
 async fn wrong_shape_is_422_where_the_spec_documents_422_not_400() {
     // Pterodactyl's createApiKey documents 422 (the panel's validation) and no 400.
-    let double = Arc::new(Double::default());
     let request = |body: &'static str| {
         Request::post("/account/api-keys")
             .header(header::AUTHORIZATION, "Bearer key")
@@ -330,21 +238,8 @@ async fn wrong_shape_is_422_where_the_spec_documents_422_not_400() {
             .body(Body::from(body))
             .unwrap()
     };
-    let answer = send(
-        pterodactyl::router(double.clone()),
-        request(r#"{"description": 5, "allowed_ips": []}"#),
-    )
-    .await;
-    assert_refused(
-        &answer,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_body_shape",
-        &double,
-    );
-    let answer = send(
-        pterodactyl::router(double.clone()),
-        request(r#"{"description": "#),
-    )
-    .await;
-    assert_refused(&answer, StatusCode::BAD_REQUEST, "invalid_body", &double);
+    let wrong_shape = request(r#"{"description": 5, "allowed_ips": []}"#);
+    refused(pterodactyl::router, wrong_shape, 422, "invalid_body_shape").await;
+    let malformed = request(r#"{"description": "#);
+    refused(pterodactyl::router, malformed, 400, "invalid_body").await;
 }

@@ -9,17 +9,10 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use contract_runtime::harness::{Credentials, Finding, Kit, Report};
 use http_body_util::BodyExt;
-use reference_servers::{Api, DemoOptions, Outbox, Served, serve};
+use reference_servers::{Api, DemoOptions, Served, serve};
 
 fn served(api: Api) -> Served {
-    serve(
-        api,
-        DemoOptions {
-            outbox: Some(Outbox::silent()),
-            ..DemoOptions::default()
-        },
-    )
-    .expect("the reference server starts")
+    serve(api, DemoOptions::silent()).expect("the reference server starts")
 }
 
 fn kit(api: Api, served: &Served) -> Kit {
@@ -105,6 +98,11 @@ fn assert_caught(report: &Report, operation: &str, matches: impl Fn(&Finding) ->
     assert_eq!(report.operations_with_findings(), [operation], "{report}");
 }
 
+/// A finding about `expected` (the part of the contract it names) that saw `actual`.
+fn says(expected: &'static str, actual: &'static str) -> impl Fn(&Finding) -> bool {
+    move |finding| finding.expected.contains(expected) && finding.actual.contains(actual)
+}
+
 #[tokio::test]
 async fn a_wrong_status_is_caught() {
     let report = with_fault(Api::Zrok, |request: Request, next: Next| async move {
@@ -116,9 +114,8 @@ async fn a_wrong_status_is_caught() {
         response
     })
     .await;
-    assert_caught(&report, "login", |finding| {
-        finding.expected.contains("/status") && finding.actual.contains("201 is not documented")
-    });
+    let caught = says("/status", "201 is not documented");
+    assert_caught(&report, "login", caught);
 }
 
 /// Rewrites the JSON body of `GET /account` responses.
@@ -147,10 +144,8 @@ async fn a_missing_required_field_is_caught() {
         })
     })
     .await;
-    assert_caught(&report, "getAccount", |finding| {
-        finding.expected.contains("/body/attributes")
-            && finding.actual.contains("\"email\" is a required property")
-    });
+    let caught = says("/body/attributes", "\"email\" is a required property");
+    assert_caught(&report, "getAccount", caught);
 }
 
 #[tokio::test]
@@ -169,10 +164,8 @@ async fn a_wrong_media_type_is_caught() {
         },
     )
     .await;
-    assert_caught(&report, "getAccount", |finding| {
-        finding.expected.contains("/header/content-type")
-            && finding.actual.contains("`text/plain` is not documented")
-    });
+    let caught = says("/header/content-type", "`text/plain` is not documented");
+    assert_caught(&report, "getAccount", caught);
 }
 
 #[tokio::test]

@@ -18,15 +18,7 @@ struct Fixture {
 }
 
 fn fixtures_in(folder: &str, strict: bool) -> Vec<Fixture> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(folder);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
+    contract_tests::fixture_entries(folder)
         .into_iter()
         .map(|path| {
             let file_name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -8,13 +8,7 @@ use std::path::{Path, PathBuf};
 use contractgen::{Settings, Severity, Source};
 
 fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repairs");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
+    contract_tests::fixture_entries("repairs")
 }
 
 fn settings(strict: bool) -> Settings {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use contract_runtime::contract::{Contract, Direction, RequestView, ResponseView, Violation};
-use contract_runtime::validate::ViolationLog;
+use contract_runtime::validate::{ValidationLayer, ViolationLog};
 use http_body_util::BodyExt;
 use support::*;
 use tower::ServiceExt;
@@ -24,10 +24,7 @@ async fn send(router: axum::Router, request: Request<Body>) -> (StatusCode, serd
 }
 
 fn auth_request(body: &str) -> Request<Body> {
-    Request::post("/auth")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
+    post("/auth", "application/json", body.to_string())
 }
 
 /// `tokenTimeoutSeconds` has `maximum: 172800`: an `i64` accepts more, the contract does not.
@@ -51,10 +48,7 @@ async fn enforcing_refuses_what_the_types_would_accept() {
 async fn enforcing_answers_401_and_415_like_the_router() {
     let double = Arc::new(Double::default());
     let router = zrok::router(double.clone()).layer(zrok_api::harness::validation_layer());
-    let request = Request::post("/changePassword")
-        .header(header::CONTENT_TYPE, "application/zrok.v1+json")
-        .body(Body::from("{}"))
-        .unwrap();
+    let request = post("/changePassword", "application/zrok.v1+json", "{}");
     let (status, body) = send(router.clone(), request).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert!(
@@ -64,10 +58,7 @@ async fn enforcing_answers_401_and_415_like_the_router() {
             .contains("x-token")
     );
 
-    let request = Request::post("/login")
-        .header(header::CONTENT_TYPE, "text/plain")
-        .body(Body::from("hello"))
-        .unwrap();
+    let request = post("/login", "text/plain", "hello");
     let (status, body) = send(router, request).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
     assert_eq!(double.calls(), 0, "the handler ran");
@@ -132,6 +123,12 @@ async fn report_only_lets_the_request_through_and_names_the_violation() {
     );
 }
 
+/// `router` behind its validation `layer`, answering with documented refusals and reporting
+/// into `log`.
+fn refusing(router: axum::Router, layer: ValidationLayer, log: &ViolationLog) -> axum::Router {
+    router.layer(layer.documented_refusals().collect_into(log))
+}
+
 /// A hand-written handler behind the layer, answering `/auth` with `response`, report-only:
 /// responses the generated router could never send.
 fn layered(
@@ -153,25 +150,41 @@ fn layered(
         )
 }
 
+/// A response a hand-written handler sends.
+fn response(status: StatusCode, content_type: &str, body: Body) -> axum::response::Response {
+    axum::response::Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body)
+        .unwrap()
+}
+
+/// What the report-only layer says of `response`, answered to a valid `/auth` request.
 async fn response_violations(
     status: StatusCode,
     content_type: &'static str,
     body: &'static str,
 ) -> Vec<Violation> {
     let log = ViolationLog::new();
-    let router = layered(
-        move || {
-            axum::response::Response::builder()
-                .status(status)
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap()
-        },
-        &log,
-    );
     let valid = r#"{"email": "a@example.com", "password": "p"}"#;
-    send(router, auth_request(valid)).await;
+    let handler = move || response(status, content_type, body.into());
+    // The response is checked as its body is read.
+    let answer = through_layer(handler, &log, valid).await;
+    answer.into_body().collect().await.unwrap();
     log.take()
+}
+
+/// The answer to `/auth` with `body` from a handler answering `response`, through the
+/// report-only layer reporting into `log`.
+async fn through_layer(
+    response: impl Fn() -> axum::response::Response + Clone + Send + Sync + 'static,
+    log: &ViolationLog,
+    body: &str,
+) -> axum::response::Response {
+    layered(response, log)
+        .oneshot(auth_request(body))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -215,66 +228,7 @@ async fn responses_are_checked_too() {
 }
 
 /// OpenAPI 3.0 keywords that are not JSON Schema, read the way the spec means them.
-const TRANSLATION: &str = r##"
-openapi: 3.0.3
-info: { title: translation, version: "1" }
-paths:
-  /pets/{id}:
-    put:
-      operationId: putPet
-      parameters:
-        - { name: id, in: path, required: true, schema: { type: integer, format: int32, minimum: 1 } }
-        - { name: tags, in: query, schema: { type: array, items: { type: string, enum: [a, b] } }, explode: false }
-        - { name: X-Trace, in: header, required: true, schema: { type: string, format: uuid } }
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: { $ref: '#/components/schemas/Pet' }
-      responses:
-        "200":
-          description: ok
-          headers:
-            X-Rate-Limit: { required: true, schema: { type: integer } }
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Pet' }
-  /shapes:
-    post:
-      operationId: postShape
-      requestBody:
-        content:
-          application/json:
-            schema: { $ref: '#/components/schemas/Shape' }
-      responses:
-        "204": { description: stored }
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [id, name, secret]
-      properties:
-        id: { type: integer, readOnly: true }
-        name: { type: string, nullable: true }
-        secret: { type: string, writeOnly: true }
-        born: { type: string, format: date-time }
-        photo: { type: string, format: byte }
-        weight: { type: number, minimum: 0, exclusiveMinimum: true }
-    Shape:
-      oneOf:
-        - $ref: '#/components/schemas/Circle'
-        - $ref: '#/components/schemas/Square'
-      discriminator:
-        propertyName: kind
-    Circle:
-      type: object
-      required: [kind, radius]
-      properties: { kind: { type: string }, radius: { type: number } }
-    Square:
-      type: object
-      required: [kind, side]
-      properties: { kind: { type: string }, side: { type: number } }
-"##;
+const TRANSLATION: &str = include_str!("translation.yaml");
 
 fn translation_contract() -> Contract {
     let api =
@@ -471,19 +425,13 @@ async fn documented_refusals_use_the_refusals_own_status_and_the_documented_body
         ("application/json", "{not json"),
         ("application/json", r#"{"email": 5}"#),
     ] {
-        let request = Request::post("/auth")
-            .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(body))
-            .unwrap();
+        let request = post("/auth", content_type, body);
         let (status, body) = send(router.clone(), request).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         let decoded: soracom_api::models::APIError = serde_json::from_value(body.clone()).unwrap();
         assert!(decoded.message.contains("/body"), "{body}");
     }
-    let request = Request::post("/auth")
-        .header(header::CONTENT_TYPE, "text/plain")
-        .body(Body::from("hello"))
-        .unwrap();
+    let request = post("/auth", "text/plain", "hello");
     let (status, body) = send(router.clone(), request).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
     assert_eq!(body["code"], "unsupported_media_type");
@@ -522,10 +470,7 @@ async fn documented_refusals_use_the_refusals_own_status_and_the_documented_body
     // string), not the 404 "account not found".
     let router = zrok::router(double.clone())
         .layer(zrok_api::harness::validation_layer().documented_refusals());
-    let request = Request::post("/regenerateAccountToken")
-        .header(header::CONTENT_TYPE, "application/zrok.v1+json")
-        .body(Body::from("{}"))
-        .unwrap();
+    let request = post("/regenerateAccountToken", "application/zrok.v1+json", "{}");
     let (status, body) = send(router.clone(), request).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert!(
@@ -533,10 +478,7 @@ async fn documented_refusals_use_the_refusals_own_status_and_the_documented_body
         "{body}"
     );
     // zrok's login with broken JSON: 400, never the login's 401.
-    let request = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/zrok.v1+json")
-        .body(Body::from("{\"email\": "))
-        .unwrap();
+    let request = post("/login", "application/zrok.v1+json", "{\"email\": ");
     let (status, body) = send(router, request).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.is_string(), "{body}");
@@ -548,10 +490,11 @@ async fn persona_refusals_decode_into_its_documented_error_models() {
     let double = Arc::new(Double::default());
     let router = persona::router(double.clone())
         .layer(persona_api::harness::validation_layer().documented_refusals());
-    let request = Request::post("/account/password/forgot")
-        .header(header::CONTENT_TYPE, "application/json;charset=utf-8")
-        .body(Body::from(r#"{"email": 5}"#))
-        .unwrap();
+    let request = post(
+        "/account/password/forgot",
+        "application/json;charset=utf-8",
+        r#"{"email": 5}"#,
+    );
     let (status, body) = send(router.clone(), request).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let decoded: persona_api::models::InlineResponse400 =
@@ -565,10 +508,7 @@ async fn persona_refusals_decode_into_its_documented_error_models() {
         "{body}"
     );
 
-    let request = Request::post("/account/password/forgot")
-        .header(header::CONTENT_TYPE, "text/plain")
-        .body(Body::from("hello"))
-        .unwrap();
+    let request = post("/account/password/forgot", "text/plain", "hello");
     let (status, body) = send(router, request).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
     let decoded: persona_api::models::InlineResponse415 =
@@ -584,11 +524,8 @@ async fn where_no_documented_status_fits_the_standard_one_is_answered_and_report
     // the API's error envelope), reported as a gap in the contract, never a 200 or a 401.
     let double = Arc::new(Double::default());
     let log = ViolationLog::new();
-    let router = pterodactyl::router(double.clone()).layer(
-        pterodactyl_api::harness::validation_layer()
-            .documented_refusals()
-            .collect_into(&log),
-    );
+    let layer = pterodactyl_api::harness::validation_layer();
+    let router = refusing(pterodactyl::router(double.clone()), layer, &log);
     let request = Request::get("/account")
         .header(header::AUTHORIZATION, "Bearer token")
         .header(header::CONTENT_TYPE, "application/json")
@@ -614,16 +551,10 @@ async fn refusals_and_reports_never_contain_a_secret() {
     const SECRET: &str = "Demo-Passw0rd";
     let double = Arc::new(Double::default());
     let log = ViolationLog::new();
-    let kestra_router = kestra::router(double.clone()).layer(
-        kestra_api::harness::validation_layer()
-            .documented_refusals()
-            .collect_into(&log),
-    );
-    let pterodactyl_router = pterodactyl::router(double.clone()).layer(
-        pterodactyl_api::harness::validation_layer()
-            .documented_refusals()
-            .collect_into(&log),
-    );
+    let kestra_layer = kestra_api::harness::validation_layer();
+    let kestra_router = refusing(kestra::router(double.clone()), kestra_layer, &log);
+    let pterodactyl_layer = pterodactyl_api::harness::validation_layer();
+    let pterodactyl_router = refusing(pterodactyl::router(double.clone()), pterodactyl_layer, &log);
     let plain_router = pterodactyl::router(double.clone());
     let nested = format!(r#"{{"p": "{SECRET}"}}"#);
     let cases = [
@@ -747,16 +678,10 @@ async fn a_broken_request_body_is_400_and_a_slow_one_408() {
 async fn a_body_larger_than_the_limit_passes_through_whole() {
     fn large() -> axum::response::Response {
         let body = format!(r#"{{"apiKey": "{}"}}"#, "k".repeat(3 * 1024 * 1024));
-        axum::response::Response::builder()
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap()
+        response(StatusCode::OK, "application/json", body.into())
     }
     let log = ViolationLog::new();
-    let response = layered(large, &log)
-        .oneshot(auth_request(r#"{"email": "a@example.com"}"#))
-        .await
-        .unwrap();
+    let response = through_layer(large, &log, r#"{"email": "a@example.com"}"#).await;
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(
         bytes.len(),
@@ -778,18 +703,11 @@ async fn an_event_stream_passes_through_unread() {
         // One event, then a stream that never ends: buffering it would hang.
         let first = futures_util::stream::iter([Ok::<_, std::io::Error>("data: 1\n\n")]);
         let never = futures_util::stream::pending();
-        axum::response::Response::builder()
-            .header(header::CONTENT_TYPE, "text/event-stream")
-            .body(Body::from_stream(futures_util::StreamExt::chain(
-                first, never,
-            )))
-            .unwrap()
+        let body = Body::from_stream(futures_util::StreamExt::chain(first, never));
+        response(StatusCode::OK, "text/event-stream", body)
     }
     let log = ViolationLog::new();
-    let response = layered(events, &log)
-        .oneshot(auth_request(r#"{"email": "a@example.com"}"#))
-        .await
-        .unwrap();
+    let response = through_layer(events, &log, r#"{"email": "a@example.com"}"#).await;
     let mut body = response.into_body();
     let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
         .await

@@ -4,14 +4,13 @@
 //! spec, the dialect read, the files read, the warnings (repaired defects), whether it
 //! generated and compiled, and the generation time.
 
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use contractgen::{Settings, Source};
 
 use crate::codegen::{corpus_specs, file_name, workspace_root, write_crate};
+use crate::scratch::{clippy, create_workspace};
 
 /// What generating one spec gave.
 struct Outcome {
@@ -39,13 +38,7 @@ pub fn run(
     let root = workspace_root();
     let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
     let scratch = root.join("target/corpus");
-    fs::create_dir_all(&scratch).map_err(|err| err.to_string())?;
-    // Its own workspace, so the crates are not taken for members of ours.
-    fs::write(
-        scratch.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
-    )
-    .map_err(|err| err.to_string())?;
+    create_workspace(&scratch)?;
     let mut rows = Vec::new();
     for spec in corpus_specs(&dir)? {
         let name = spec
@@ -141,29 +134,8 @@ fn generate(spec: &Path, out: &Path, crate_name: &str) -> Result<Outcome, String
 
 fn compile(scratch: &Path, crate_name: &str) -> Result<f64, String> {
     let started = Instant::now();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "clippy",
-            "--quiet",
-            "--all-features",
-            "-p",
-            crate_name,
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(scratch)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .output()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
-    let seconds = started.elapsed().as_secs_f64();
-    if output.status.success() {
-        Ok(seconds)
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let shown: Vec<&str> = stderr.lines().take(60).collect();
-        Err(shown.join("\n"))
-    }
+    clippy(scratch, crate_name)?;
+    Ok(started.elapsed().as_secs_f64())
 }
 
 fn print_row(row: &Row) {

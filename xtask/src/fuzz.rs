@@ -18,6 +18,7 @@ use std::time::Instant;
 use contractgen::{Settings, Source};
 
 use crate::codegen::{workspace_root, write_crate};
+use crate::scratch::{clippy, create_workspace};
 
 pub const TARGETS: [&str; 5] = [
     "load_yaml",
@@ -47,10 +48,6 @@ struct Figures {
     /// Files written to the artifacts folder during the run.
     artifacts: Vec<PathBuf>,
     seconds: f64,
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 /// `cargo +nightly ARGS` through rustup, without what the running (stable) cargo passed
@@ -338,11 +335,7 @@ pub fn compile(count: usize, dirs: Vec<PathBuf>) -> Result<(), String> {
     let crates = scratch.join("crates");
     let _ = fs::remove_dir_all(&crates);
     fs::create_dir_all(&crates).map_err(|err| err.to_string())?;
-    fs::write(
-        scratch.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
-    )
-    .map_err(|err| err.to_string())?;
+    create_workspace(&scratch)?;
 
     let mut samples = Vec::new();
     for input in inputs.iter().take(count) {
@@ -449,29 +442,4 @@ fn file_label(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().chars().take(16).collect())
         .unwrap_or_default()
-}
-
-fn clippy(scratch: &Path, crate_name: &str) -> Result<(), String> {
-    let output = Command::new(cargo())
-        .args([
-            "clippy",
-            "--quiet",
-            "--all-features",
-            "-p",
-            crate_name,
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(scratch)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .output()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let shown: Vec<&str> = stderr.lines().take(80).collect();
-        Err(shown.join("\n"))
-    }
 }

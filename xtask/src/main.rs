@@ -10,6 +10,7 @@ mod breaking;
 mod codegen;
 mod corpus;
 mod fuzz;
+mod scratch;
 mod serve;
 
 use std::path::PathBuf;

@@ -7,8 +7,6 @@
 //! `error` and `message` instead of the result.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use kestra_api::models::{AuthControllerAuth, JsonError};
@@ -21,7 +19,10 @@ use serde_json::Value;
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, position_of};
-use crate::{Built, Context, Demo, DemoSettings, INVITATION_TTL, SetupError, Store, lock};
+use crate::{
+    Accounts, Addressed, Built, Context, DemoSettings, INVITATION_TTL, Service, SetupError,
+    by_email, lock,
+};
 
 /// The address of the demo's pending invitation for someone without an account.
 pub const INVITED_EMAIL: &str = "invitee@example.com";
@@ -36,6 +37,12 @@ struct User {
     first_name: String,
     last_name: String,
     password: PasswordHash,
+}
+
+impl Addressed for User {
+    fn address(&self) -> &str {
+        &self.email
+    }
 }
 
 #[derive(Debug)]
@@ -55,12 +62,6 @@ struct State {
 }
 
 impl State {
-    fn user_by_email(&self, email: &str) -> Option<usize> {
-        self.users
-            .iter()
-            .position(|user| user.email.eq_ignore_ascii_case(email))
-    }
-
     /// An invitation that can still be used.
     fn open_invitation(&self, id: &str, now: SystemTime) -> Option<usize> {
         position_of(&self.invitations, id, |invitation| &invitation.id).filter(|&index| {
@@ -68,44 +69,80 @@ impl State {
             !invitation.accepted && now < invitation.expires
         })
     }
-}
 
-#[derive(Clone)]
-struct Kestra {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
+    /// The open invitation `id`, if its address has an account exactly when `has_account`:
+    /// an existing user accepts an invitation, a newcomer creates an account from one.
+    fn usable_invitation(
+        &self,
+        id: &str,
+        now: SystemTime,
+        has_account: bool,
+    ) -> Result<usize, Unusable> {
+        let index = self.open_invitation(id, now).ok_or(Unusable::NotOpen)?;
+        let email = &self.invitations[index].email;
+        match (by_email(&self.users, email).is_some(), has_account) {
+            (false, true) => Err(Unusable::Account(
+                "Illegal argument: no account uses the invited address: create one from the invitation",
+            )),
+            (true, false) => Err(Unusable::Account(
+                "Illegal argument: an account already uses the invited address: accept the invitation instead",
+            )),
+            _ => Ok(index),
+        }
+    }
 
-impl fmt::Debug for Kestra {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KestraStore")
-            .field("state", &*lock(&self.state))
-            .finish()
+    /// Marks the usable invitation `id` accepted (as [`State::usable_invitation`] decides);
+    /// the invited address.
+    fn accept_invitation(
+        &mut self,
+        id: &str,
+        now: SystemTime,
+        has_account: bool,
+    ) -> Result<String, Unusable> {
+        let index = self.usable_invitation(id, now, has_account)?;
+        let invitation = &mut self.invitations[index];
+        invitation.accepted = true;
+        Ok(invitation.email.clone())
     }
 }
 
-impl Store for Kestra {
+impl Accounts for State {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let index = state.user_by_email(login)?;
-        Some(state.users[index].password.clone())
+        let index = by_email(&self.users, login)?;
+        Some(self.users[index].password.clone())
+    }
+}
+
+/// Why an invitation cannot be used.
+enum Unusable {
+    /// Unknown, accepted or expired (404).
+    NotOpen,
+    /// Its address has an account, or none, where the operation needs the other (422).
+    Account(&'static str),
+}
+
+impl Unusable {
+    /// The answer, built with the operation's two refusal variants.
+    fn answer<R>(self, not_found: fn(JsonError) -> R, unprocessable: fn(JsonError) -> R) -> R {
+        match self {
+            Unusable::NotOpen => not_found(refusal(NO_INVITATION)),
+            Unusable::Account(message) => unprocessable(refusal(message)),
+        }
     }
 }
 
 pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupError> {
-    let kestra = Kestra {
-        state: Arc::new(Mutex::new(State {
-            users: vec![User {
-                id: ctx.tokens.alnum(22),
-                email: demo.email.clone(),
-                first_name: "Demo".into(),
-                last_name: "User".into(),
-                password: demo.password_hash,
-            }],
-            ..State::default()
-        })),
-        ctx,
+    let state = State {
+        users: vec![User {
+            id: ctx.tokens.alnum(22),
+            email: demo.email.clone(),
+            first_name: "Demo".into(),
+            last_name: "User".into(),
+            password: demo.password_hash,
+        }],
+        ..State::default()
     };
+    let kestra = Service::new(state, ctx);
     let invited_email = if demo.email.eq_ignore_ascii_case(INVITED_EMAIL) {
         "second-invitee@example.com".to_string()
     } else {
@@ -116,19 +153,12 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
     let invitation_id = kestra.invite(&invited_email);
     let member_invitation_id = kestra.invite(&demo.email);
     Ok(Built {
-        router: kestra_api::server::router(kestra.clone()),
-        demo: Demo {
-            email: demo.email,
-            username: None,
-            password: demo.password,
-            credentials: Vec::new(),
-            extras: vec![
-                ("invitationId".into(), invitation_id),
-                ("invitedEmail".into(), invited_email),
-                ("memberInvitationId".into(), member_invitation_id),
-            ],
-        },
-        store: Arc::new(kestra),
+        extras: vec![
+            ("invitationId".into(), invitation_id),
+            ("invitedEmail".into(), invited_email),
+            ("memberInvitationId".into(), member_invitation_id),
+        ],
+        ..Built::new(kestra_api::server::router(kestra.clone()), kestra)
     })
 }
 
@@ -160,6 +190,8 @@ fn check_policy(password: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+type Kestra = Service<State>;
 
 impl Kestra {
     /// Creates and mails an invitation; returns its id.
@@ -193,17 +225,13 @@ impl Kestra {
     ) {
         let now = self.ctx.clock.now();
         let mut state = lock(&self.state);
-        let Some(index) = state.user_by_email(email) else {
+        let Some(index) = by_email(&state.users, email) else {
             return;
         };
         let email = state.users[index].email.clone();
         let list = pick(&mut state);
-        list.retain(|pending| pending.is_live(now) && !pending.email.eq_ignore_ascii_case(&email));
-        list.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + self.ctx.token_ttl,
-        });
+        list.retain(|pending| pending.is_live(now));
+        Pending::issue(list, &email, &token, now + self.ctx.token_ttl);
         drop(state);
         self.ctx.outbox.send(mail(&email, &token));
     }
@@ -216,17 +244,13 @@ impl kestra_api::server::AuthApi for Kestra {
     ) -> accept_invitation::Response {
         use accept_invitation::Response;
         let now = self.ctx.clock.now();
-        let mut state = lock(&self.state);
-        let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-            return Response::NotFound(refusal(NO_INVITATION));
+        let accepted = lock(&self.state).accept_invitation(&request.invitation_id, now, true);
+        let email = match accepted {
+            Ok(email) => email,
+            Err(unusable) => {
+                return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
+            }
         };
-        let email = state.invitations[index].email.clone();
-        if state.user_by_email(&email).is_none() {
-            return Response::UnprocessableEntity(refusal(
-                "Illegal argument: no account uses the invited address: create one from the invitation",
-            ));
-        }
-        state.invitations[index].accepted = true;
         Response::Ok(object(&[
             ("id", request.invitation_id.into()),
             ("email", email.into()),
@@ -241,19 +265,10 @@ impl kestra_api::server::AuthApi for Kestra {
         use create_from_invitation::Response;
         let now = self.ctx.clock.now();
         let body = request.body;
+        if let Err(unusable) =
+            lock(&self.state).usable_invitation(&request.invitation_id, now, false)
         {
-            let state = lock(&self.state);
-            let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-                return Response::NotFound(refusal(NO_INVITATION));
-            };
-            if state
-                .user_by_email(&state.invitations[index].email)
-                .is_some()
-            {
-                return Response::UnprocessableEntity(refusal(
-                    "Illegal argument: an account already uses the invited address: accept the invitation instead",
-                ));
-            }
+            return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
         }
         let (first_name, last_name) = (body.first_name.trim(), body.last_name.trim());
         if first_name.is_empty() || last_name.is_empty() {
@@ -269,17 +284,14 @@ impl kestra_api::server::AuthApi for Kestra {
                 "Invalid entity: the password could not be stored",
             ));
         };
+        // Looked up again: the lock was not held while hashing.
         let mut state = lock(&self.state);
-        let Some(index) = state.open_invitation(&request.invitation_id, now) else {
-            return Response::NotFound(refusal(NO_INVITATION));
+        let email = match state.accept_invitation(&request.invitation_id, now, false) {
+            Ok(email) => email,
+            Err(unusable) => {
+                return unusable.answer(Response::NotFound, Response::UnprocessableEntity);
+            }
         };
-        let email = state.invitations[index].email.clone();
-        if state.user_by_email(&email).is_some() {
-            return Response::UnprocessableEntity(refusal(
-                "Illegal argument: an account already uses the invited address",
-            ));
-        }
-        state.invitations[index].accepted = true;
         let user = User {
             id: self.ctx.tokens.alnum(22),
             email,
@@ -376,7 +388,7 @@ impl kestra_api::server::AuthApi for Kestra {
             return Response::UnprocessableEntity(refusal(BAD_TOKEN));
         };
         let reset = state.resets.remove(index);
-        let Some(user) = state.user_by_email(&reset.email) else {
+        let Some(user) = by_email(&state.users, &reset.email) else {
             return Response::UnprocessableEntity(refusal(
                 "Illegal argument: the account no longer exists",
             ));

@@ -161,6 +161,16 @@ pub struct DemoOptions {
     pub outbox: Option<Outbox>,
 }
 
+impl DemoOptions {
+    /// The defaults, with mail kept in the outbox but not logged: for tests.
+    pub fn silent() -> Self {
+        DemoOptions {
+            outbox: Some(Outbox::silent()),
+            ..DemoOptions::default()
+        }
+    }
+}
+
 impl fmt::Debug for DemoOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
@@ -319,12 +329,11 @@ pub fn serve(api: Api, options: DemoOptions) -> Result<Served, SetupError> {
         .unwrap_or_else(|| DEFAULT_PASSWORD.to_string());
     let settings = DemoSettings {
         password_hash: passwords::hash_now(&password).map_err(|_| SetupError::Hash)?,
-        email,
+        email: email.clone(),
         username: options
             .username
             .clone()
             .unwrap_or_else(|| DEFAULT_USERNAME.to_string()),
-        password,
         token: options.token.clone(),
         auth_key_id: options.auth_key_id.clone(),
         auth_key: options.auth_key.clone(),
@@ -361,7 +370,13 @@ pub fn serve(api: Api, options: DemoOptions) -> Result<Served, SetupError> {
         api,
         router,
         base_path: base_path.to_string(),
-        demo: built.demo,
+        demo: Demo {
+            email,
+            username: built.username,
+            password,
+            credentials: built.credentials,
+            extras: built.extras,
+        },
         outbox: ctx.outbox,
         clock: ctx.clock,
         store: built.store,
@@ -382,7 +397,6 @@ pub(crate) struct Context {
 pub(crate) struct DemoSettings {
     pub email: String,
     pub username: String,
-    pub password: String,
     pub password_hash: PasswordHash,
     pub token: Option<String>,
     pub auth_key_id: Option<String>,
@@ -390,11 +404,30 @@ pub(crate) struct DemoSettings {
     pub invite_token: Option<String>,
 }
 
-/// What a service module hands back to [`serve`].
+/// What a service module hands back to [`serve`]: its router and store, and what its demo
+/// account has besides the e-mail address and password every demo has.
 pub(crate) struct Built {
     pub router: axum::Router,
-    pub demo: Demo,
     pub store: Arc<dyn Store>,
+    /// The demo's user name, for APIs that have them.
+    pub username: Option<String>,
+    /// As [`Demo::credentials`].
+    pub credentials: Vec<(String, String)>,
+    /// As [`Demo::extras`].
+    pub extras: Vec<(String, String)>,
+}
+
+impl Built {
+    /// `service` behind `router`, with a demo account of e-mail address and password alone.
+    pub fn new<S: Accounts + 'static>(router: axum::Router, service: Service<S>) -> Self {
+        Self {
+            router,
+            store: Arc::new(service),
+            username: None,
+            credentials: Vec::new(),
+            extras: Vec::new(),
+        }
+    }
 }
 
 /// A service's store as the library shows it.
@@ -403,10 +436,69 @@ pub(crate) trait Store: fmt::Debug + Send + Sync {
     fn password_hash(&self, login: &str) -> Option<PasswordHash>;
 }
 
+/// One service: its state behind one lock, and what every service shares. The generated
+/// API traits are implemented on it, one `Service<State>` per module.
+pub(crate) struct Service<S> {
+    pub state: Arc<Mutex<S>>,
+    pub ctx: Context,
+}
+
+impl<S> Service<S> {
+    pub fn new(state: S, ctx: Context) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(state)),
+            ctx,
+        }
+    }
+}
+
+// Not derived: the state is shared, not cloned, so `S` need not be `Clone`.
+impl<S> Clone for Service<S> {
+    fn clone(&self) -> Self {
+        Self {
+            state: self.state.clone(),
+            ctx: self.ctx.clone(),
+        }
+    }
+}
+
+/// What a service's state tells [`Served`] about its accounts.
+pub(crate) trait Accounts: fmt::Debug + Send {
+    /// The current password hash of the account `login` names.
+    fn password_hash(&self, login: &str) -> Option<PasswordHash>;
+}
+
+impl<S: Accounts> fmt::Debug for Service<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("state", &*lock(&self.state))
+            .finish()
+    }
+}
+
+impl<S: Accounts> Store for Service<S> {
+    fn password_hash(&self, login: &str) -> Option<PasswordHash> {
+        lock(&self.state).password_hash(login)
+    }
+}
+
 /// Locks, recovering the data if another thread panicked while holding the lock: every store
 /// update is a single assignment or push, so the data is consistent either way.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// An account found by its e-mail address.
+pub(crate) trait Addressed {
+    fn address(&self) -> &str;
+}
+
+/// The index of the account whose address is `email`, compared case-insensitively as mail
+/// addresses are.
+pub(crate) fn by_email<T: Addressed>(accounts: &[T], email: &str) -> Option<usize> {
+    accounts
+        .iter()
+        .position(|account| account.address().eq_ignore_ascii_case(email))
 }
 
 /// A light syntactic check (one `@`, a dotted domain, no spaces), like the services' own.

@@ -5,8 +5,6 @@
 //! The success status is undocumented upstream (the contract allows 200 or 204); this server
 //! answers 204, as servant's no-content endpoints do. Refusals are the documented 400 body.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use persona_api::models::{
@@ -19,13 +17,21 @@ use persona_api::operations::{
 
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
-use crate::secrets::{Pending, Secret, position_of};
-use crate::{Built, Context, Demo, DemoSettings, SetupError, Store, lock};
+use crate::secrets::{Pending, position_of};
+use crate::{
+    Accounts, Addressed, Built, Context, DemoSettings, Service, SetupError, by_email, lock,
+};
 
 #[derive(Debug)]
 struct User {
     email: String,
     password: PasswordHash,
+}
+
+impl Addressed for User {
+    fn address(&self) -> &str {
+        &self.email
+    }
 }
 
 #[derive(Debug, Default)]
@@ -35,62 +41,30 @@ struct State {
 }
 
 impl State {
-    fn user_by_email(&self, email: &str) -> Option<usize> {
-        self.users
-            .iter()
-            .position(|user| user.email.eq_ignore_ascii_case(email))
-    }
-
     fn live_token(&self, token: &str, now: SystemTime) -> Option<usize> {
         position_of(&self.resets, token.trim(), |pending| &pending.token)
             .filter(|&index| self.resets[index].is_live(now))
     }
 }
 
-#[derive(Clone)]
-struct Persona {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
-
-impl fmt::Debug for Persona {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PersonaStore")
-            .field("state", &*lock(&self.state))
-            .finish()
-    }
-}
-
-impl Store for Persona {
+impl Accounts for State {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let index = state.user_by_email(login)?;
-        Some(state.users[index].password.clone())
+        let index = by_email(&self.users, login)?;
+        Some(self.users[index].password.clone())
     }
 }
 
 pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupError> {
-    let persona = Persona {
-        state: Arc::new(Mutex::new(State {
-            users: vec![User {
-                email: demo.email.clone(),
-                password: demo.password_hash,
-            }],
-            resets: Vec::new(),
-        })),
-        ctx,
+    let state = State {
+        users: vec![User {
+            email: demo.email.clone(),
+            password: demo.password_hash,
+        }],
+        resets: Vec::new(),
     };
-    Ok(Built {
-        router: persona_api::server::router(persona.clone()),
-        demo: Demo {
-            email: demo.email,
-            username: None,
-            password: demo.password,
-            credentials: Vec::new(),
-            extras: Vec::new(),
-        },
-        store: Arc::new(persona),
-    })
+    let persona = Service::new(state, ctx);
+    let router = persona_api::server::router(persona.clone());
+    Ok(Built::new(router, persona))
 }
 
 /// The documented 400 body. `description` is left out: its only allowed value says the body
@@ -107,6 +81,8 @@ fn bad_request(message: &str) -> InlineResponse400 {
 }
 
 const INVALID_TOKEN: &str = "the password reset token is invalid, used or expired";
+
+type Persona = Service<State>;
 
 impl persona_api::server::AccountApi for Persona {
     async fn account_password_check_token_post(
@@ -128,19 +104,12 @@ impl persona_api::server::AccountApi for Persona {
         let mut state = lock(&self.state);
         state.resets.retain(|pending| pending.is_live(now));
         // No content either way, so the answer does not reveal who has an account.
-        let Some(index) = state.user_by_email(request.body.email.trim()) else {
+        let Some(index) = by_email(&state.users, request.body.email.trim()) else {
             return forgot::Response::NoContent;
         };
         let email = state.users[index].email.clone();
-        state
-            .resets
-            .retain(|pending| !pending.email.eq_ignore_ascii_case(&email));
         let token = self.ctx.tokens.uuid();
-        state.resets.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + self.ctx.token_ttl,
-        });
+        Pending::issue(&mut state.resets, &email, &token, now + self.ctx.token_ttl);
         drop(state);
         let link = format!("{}/password/reset?token={token}", self.ctx.public_url);
         self.ctx.outbox.send(Mail {
@@ -176,7 +145,7 @@ impl persona_api::server::AccountApi for Persona {
             return reset::Response::BadRequest(bad_request(INVALID_TOKEN));
         };
         let spent = state.resets.remove(index);
-        let Some(user) = state.user_by_email(&spent.email) else {
+        let Some(user) = by_email(&state.users, &spent.email) else {
             return reset::Response::BadRequest(bad_request(INVALID_TOKEN));
         };
         state.users[user].password = hash;

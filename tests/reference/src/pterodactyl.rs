@@ -13,9 +13,6 @@
 //! confirmation that does not match, a password shorter than 8 characters or an
 //! `allowed_ips` entry that is no IP address or CIDR range.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
-
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -36,7 +33,7 @@ use pterodactyl_api::security::Bearer;
 
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Secret, SecretDigest};
-use crate::{Built, Context, Demo, DemoSettings, SetupError, Store, lock, totp};
+use crate::{Accounts, Built, Context, DemoSettings, Service, SetupError, lock, totp};
 
 /// The demo API key unless overridden: identifier `DemoApiKey000001`, then its secret.
 pub const DEFAULT_API_KEY: &str = "DemoApiKey000001DemoSecret0000000000000000000000";
@@ -47,6 +44,7 @@ const RECOVERY_TOKEN_LENGTH: usize = 10;
 /// 160-bit TOTP secrets, as RFC 4226 recommends (32 base32 characters, like the docs' example).
 const TOTP_SECRET_BYTES: usize = 20;
 
+#[derive(Debug)]
 struct ApiKey {
     identifier: String,
     description: String,
@@ -55,17 +53,6 @@ struct ApiKey {
     created_at: DateTime<FixedOffset>,
     /// Only a digest: the secret itself is shown once, in the creation response.
     secret: SecretDigest,
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKey")
-            .field("identifier", &self.identifier)
-            .field("description", &self.description)
-            .field("allowed_ips", &self.allowed_ips)
-            .field("secret", &self.secret)
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Debug)]
@@ -97,24 +84,9 @@ struct AccountState {
     two_factor: TwoFactor,
 }
 
-#[derive(Clone)]
-struct Pterodactyl {
-    state: Arc<Mutex<AccountState>>,
-    ctx: Context,
-}
-
-impl fmt::Debug for Pterodactyl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PterodactylStore")
-            .field("state", &*lock(&self.state))
-            .finish()
-    }
-}
-
-impl Store for Pterodactyl {
+impl Accounts for AccountState {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let account = &state.account;
+        let account = &self.account;
         (account.email.eq_ignore_ascii_case(login) || account.username == login)
             .then(|| account.password.clone())
     }
@@ -158,23 +130,15 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         }],
         two_factor: TwoFactor::default(),
     };
-    let pterodactyl = Pterodactyl {
-        state: Arc::new(Mutex::new(state)),
-        ctx,
-    };
+    let pterodactyl = Service::new(state, ctx);
     let router = pterodactyl_api::server::router(pterodactyl.clone()).route_layer(
         middleware::from_fn_with_state(pterodactyl.clone(), authenticate),
     );
     Ok(Built {
-        router,
-        demo: Demo {
-            email: demo.email,
-            username: Some(demo.username),
-            password: demo.password,
-            extras: vec![("apiKeyIdentifier".into(), identifier.to_string())],
-            credentials: vec![("bearer".into(), token)],
-        },
-        store: Arc::new(pterodactyl),
+        username: Some(demo.username),
+        extras: vec![("apiKeyIdentifier".into(), identifier.to_string())],
+        credentials: vec![("bearer".into(), token)],
+        ..Built::new(router, pterodactyl)
     })
 }
 
@@ -263,6 +227,8 @@ fn key_attributes(key: &ApiKey) -> ApiKeyAttributes {
         created_at: key.created_at,
     }
 }
+
+type Pterodactyl = Service<AccountState>;
 
 impl Pterodactyl {
     /// Whether `token` is a valid key; records its use.

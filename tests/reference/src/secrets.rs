@@ -55,6 +55,17 @@ impl Pending {
     pub fn is_live(&self, now: SystemTime) -> bool {
         now < self.expires
     }
+
+    /// Records `token`, sent to `email`, in `list` as the only one that address has: a newer
+    /// token replaces the older, so that only the newest link works.
+    pub fn issue(list: &mut Vec<Pending>, email: &str, token: &str, expires: SystemTime) {
+        list.retain(|pending| !pending.email.eq_ignore_ascii_case(email));
+        list.push(Pending {
+            email: email.to_string(),
+            token: Secret::new(token),
+            expires,
+        });
+    }
 }
 
 /// The index of the item whose secret is `candidate`. Every item is compared, so the time

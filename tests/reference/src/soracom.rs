@@ -2,17 +2,15 @@
 //! (root user), by AuthKey id and secret, or by operator id, SAM user name and password; and
 //! password reset by a mailed token, which expires (`404`) after the configured lifetime.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use soracom_api::models::{APIError, AuthResponse};
 use soracom_api::operations::{auth, issue_password_reset_token, verify_password_reset_token};
 
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
-use crate::secrets::{Pending, Secret, SecretDigest, position_of};
-use crate::{Built, Context, Demo, DemoSettings, SetupError, Store, lock};
+use crate::secrets::{Pending, SecretDigest, position_of};
+use crate::{Accounts, Built, Context, DemoSettings, Service, SetupError, lock};
 
 pub const DEFAULT_OPERATOR_ID: &str = "OP0000000001";
 pub const DEFAULT_AUTH_KEY_ID: &str = "keyId-DemoAuthKey0000000000000000";
@@ -46,27 +44,45 @@ struct State {
     resets: Vec<Pending>,
 }
 
-#[derive(Clone)]
-struct Soracom {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
+impl State {
+    /// The root user's password hash, if `email` is the operator's address.
+    fn root_password(&self, email: &str) -> Option<PasswordHash> {
+        self.email
+            .eq_ignore_ascii_case(email)
+            .then(|| self.password.clone())
+    }
 
-impl fmt::Debug for Soracom {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SoracomStore")
-            .field("state", &*lock(&self.state))
-            .finish()
+    /// The password hash of SAM user `user_name` of operator `operator_id`.
+    fn sam_user_password(&self, operator_id: &str, user_name: &str) -> Option<PasswordHash> {
+        if self.operator_id != operator_id {
+            return None;
+        }
+        let user = self.sam_users.iter().find(|user| user.name == user_name)?;
+        Some(user.password.clone())
+    }
+
+    /// The index of the reset `token` names, while it is live. An unknown token is invalid
+    /// (400); an expired one is forgotten and answered as expired (404).
+    fn live_reset(
+        &mut self,
+        token: &str,
+        now: SystemTime,
+    ) -> Result<usize, verify_password_reset_token::Response> {
+        use verify_password_reset_token::Response;
+        let Some(index) = position_of(&self.resets, token, |pending| &pending.token) else {
+            return Err(Response::BadRequest(invalid_token()));
+        };
+        if !self.resets[index].is_live(now) {
+            self.resets.remove(index);
+            return Err(Response::NotFound);
+        }
+        Ok(index)
     }
 }
 
-impl Store for Soracom {
+impl Accounts for State {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        state
-            .email
-            .eq_ignore_ascii_case(login)
-            .then(|| state.password.clone())
+        self.root_password(login)
     }
 }
 
@@ -96,25 +112,16 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         }],
         resets: Vec::new(),
     };
-    let soracom = Soracom {
-        state: Arc::new(Mutex::new(state)),
-        ctx,
-    };
+    let soracom = Service::new(state, ctx);
     Ok(Built {
-        router: soracom_api::server::router(soracom.clone()),
-        demo: Demo {
-            email: demo.email,
-            username: Some(demo.username.clone()),
-            password: demo.password,
-            credentials: Vec::new(),
-            extras: vec![
-                ("operatorId".into(), DEFAULT_OPERATOR_ID.into()),
-                ("authKeyId".into(), auth_key_id),
-                ("authKey".into(), auth_key),
-                ("samUserName".into(), demo.username),
-            ],
-        },
-        store: Arc::new(soracom),
+        username: Some(demo.username.clone()),
+        extras: vec![
+            ("operatorId".into(), DEFAULT_OPERATOR_ID.into()),
+            ("authKeyId".into(), auth_key_id),
+            ("authKey".into(), auth_key),
+            ("samUserName".into(), demo.username),
+        ],
+        ..Built::new(soracom_api::server::router(soracom.clone()), soracom)
     })
 }
 
@@ -131,6 +138,8 @@ fn given(value: &Option<String>) -> Option<&str> {
         .filter(|value| !value.is_empty())
 }
 
+type Soracom = Service<State>;
+
 impl Soracom {
     async fn authenticate(&self, body: &soracom_api::models::AuthRequest) -> Option<Principal> {
         if let (Some(id), Some(secret)) = (given(&body.auth_key_id), body.auth_key.as_deref()) {
@@ -140,13 +149,7 @@ impl Soracom {
         }
         let password = body.password.clone().filter(|p| !p.is_empty())?;
         if let Some(email) = given(&body.email) {
-            let stored = {
-                let state = lock(&self.state);
-                state
-                    .email
-                    .eq_ignore_ascii_case(email)
-                    .then(|| state.password.clone())
-            };
+            let stored = lock(&self.state).root_password(email);
             return passwords::verify_if_found(stored, password)
                 .await
                 .then_some(Principal::Root);
@@ -154,18 +157,7 @@ impl Soracom {
         if let (Some(operator_id), Some(user_name)) =
             (given(&body.operator_id), given(&body.user_name))
         {
-            let stored = {
-                let state = lock(&self.state);
-                (state.operator_id == operator_id)
-                    .then(|| {
-                        state
-                            .sam_users
-                            .iter()
-                            .find(|user| user.name == user_name)
-                            .map(|user| user.password.clone())
-                    })
-                    .flatten()
-            };
+            let stored = lock(&self.state).sam_user_password(operator_id, user_name);
             return passwords::verify_if_found(stored, password)
                 .await
                 .then(|| Principal::SamUser(user_name.to_string()));
@@ -236,13 +228,9 @@ impl soracom_api::server::AuthApi for Soracom {
             return Response::Ok;
         }
         let email = state.email.clone();
-        state.resets.clear();
+        // The operator's is the only address, so this is the one live token.
         let token = self.ctx.tokens.hex(32);
-        state.resets.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + self.ctx.token_ttl,
-        });
+        Pending::issue(&mut state.resets, &email, &token, now + self.ctx.token_ttl);
         drop(state);
         self.ctx.outbox.send(Mail {
             to: email,
@@ -265,15 +253,8 @@ impl soracom_api::server::AuthApi for Soracom {
         let body = request.body;
         let now = self.ctx.clock.now();
         let token = body.token.trim().to_string();
-        {
-            let mut state = lock(&self.state);
-            let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
-                return Response::BadRequest(invalid_token());
-            };
-            if !state.resets[index].is_live(now) {
-                state.resets.remove(index);
-                return Response::NotFound;
-            }
+        if let Err(refusal) = lock(&self.state).live_reset(&token, now) {
+            return refusal;
         }
         // A weak password leaves the token usable for another try.
         if let Err(message) = passwords::check_length(&body.password) {
@@ -283,13 +264,10 @@ impl soracom_api::server::AuthApi for Soracom {
             return Response::BadRequest(api_error("COM0001", "the password could not be stored"));
         };
         let mut state = lock(&self.state);
-        let Some(index) = position_of(&state.resets, &token, |pending| &pending.token) else {
-            return Response::BadRequest(invalid_token());
+        let index = match state.live_reset(&token, now) {
+            Ok(index) => index,
+            Err(refusal) => return refusal,
         };
-        if !state.resets[index].is_live(now) {
-            state.resets.remove(index);
-            return Response::NotFound;
-        }
         state.resets.remove(index);
         state.password = hash;
         Response::Ok

@@ -2,9 +2,6 @@
 //! password change (authenticated by `x-token`), password reset by mailed token, and account
 //! token regeneration.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
-
 use zrok_api::models::{RegenerateAccountToken200Response, Verify200Response};
 use zrok_api::operations::{
     change_password, invite, login, regenerate_account_token, register, reset_password,
@@ -15,7 +12,10 @@ use zrok_api::security::Key;
 use crate::outbox::Mail;
 use crate::passwords::{self, PasswordHash};
 use crate::secrets::{Pending, Secret, position_of};
-use crate::{Built, Context, Demo, DemoSettings, INVITATION_TTL, SetupError, Store, lock};
+use crate::{
+    Accounts, Addressed, Built, Context, DemoSettings, INVITATION_TTL, Service, SetupError,
+    by_email, lock,
+};
 
 /// The demo account token unless overridden.
 pub const DEFAULT_ACCOUNT_TOKEN: &str = "demo-account-token";
@@ -31,12 +31,35 @@ struct Account {
     token: Secret,
 }
 
+impl Addressed for Account {
+    fn address(&self) -> &str {
+        &self.email
+    }
+}
+
 /// Why a one-time token could not be redeemed.
 enum Refused {
     UnknownToken,
     Password(String),
     Hashing,
 }
+
+/// `register` and `resetPassword` document the same answers to a refused redemption.
+macro_rules! answer_refusals {
+    ($($response:ty),*) => {$(
+        impl From<Refused> for $response {
+            fn from(refused: Refused) -> Self {
+                match refused {
+                    Refused::UnknownToken => Self::NotFound,
+                    Refused::Password(message) => Self::UnprocessableEntity(message),
+                    Refused::Hashing => Self::InternalServerError,
+                }
+            }
+        }
+    )*};
+}
+
+answer_refusals!(register::Response, reset_password::Response);
 
 #[derive(Debug, Default)]
 struct State {
@@ -49,12 +72,6 @@ struct State {
 }
 
 impl State {
-    fn account_by_email(&self, email: &str) -> Option<usize> {
-        self.accounts
-            .iter()
-            .position(|account| account.email.eq_ignore_ascii_case(email))
-    }
-
     fn account_by_token(&self, token: &str) -> Option<usize> {
         position_of(&self.accounts, token, |account| &account.token)
     }
@@ -65,25 +82,10 @@ impl State {
     }
 }
 
-#[derive(Clone)]
-struct Zrok {
-    state: Arc<Mutex<State>>,
-    ctx: Context,
-}
-
-impl fmt::Debug for Zrok {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ZrokStore")
-            .field("state", &*lock(&self.state))
-            .finish()
-    }
-}
-
-impl Store for Zrok {
+impl Accounts for State {
     fn password_hash(&self, login: &str) -> Option<PasswordHash> {
-        let state = lock(&self.state);
-        let index = state.account_by_email(login)?;
-        Some(state.accounts[index].password.clone())
+        let index = by_email(&self.accounts, login)?;
+        Some(self.accounts[index].password.clone())
     }
 }
 
@@ -109,20 +111,11 @@ pub(crate) fn build(ctx: Context, demo: DemoSettings) -> Result<Built, SetupErro
         invite_token: demo.invite_token.map(Secret::new),
         ..State::default()
     };
-    let zrok = Zrok {
-        state: Arc::new(Mutex::new(state)),
-        ctx,
-    };
+    let zrok = Service::new(state, ctx);
     Ok(Built {
-        router: zrok_api::server::router(zrok.clone()),
-        demo: Demo {
-            email: demo.email,
-            username: None,
-            password: demo.password,
-            credentials: vec![("key".to_string(), token)],
-            extras,
-        },
-        store: Arc::new(zrok),
+        credentials: vec![("key".to_string(), token)],
+        extras,
+        ..Built::new(zrok_api::server::router(zrok.clone()), zrok)
     })
 }
 
@@ -131,6 +124,8 @@ fn present(value: Option<String>) -> Option<String> {
         .map(|value| value.trim().to_string())
         .filter(|value| !value.is_empty())
 }
+
+type Zrok = Service<State>;
 
 impl Zrok {
     fn now(&self) -> std::time::SystemTime {
@@ -236,22 +231,19 @@ impl zrok_api::server::AccountApi for Zrok {
         let Some(email) = present(body.email).filter(|email| crate::plausible_email(email)) else {
             return Response::BadRequest("a valid email address is required".into());
         };
-        if state.account_by_email(&email).is_some() {
+        if by_email(&state.accounts, &email).is_some() {
             return Response::BadRequest(
                 "an account with that email address already exists".into(),
             );
         }
         state.forget_expired(now);
-        // A second invitation replaces the first, so only the newest link works.
-        state
-            .registrations
-            .retain(|pending| !pending.email.eq_ignore_ascii_case(&email));
         let token = self.ctx.tokens.alnum(ONE_TIME_TOKEN_LENGTH);
-        state.registrations.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + INVITATION_TTL,
-        });
+        Pending::issue(
+            &mut state.registrations,
+            &email,
+            &token,
+            now + INVITATION_TTL,
+        );
         drop(state);
         let link = format!("{}/register/{token}", self.ctx.public_url);
         self.ctx.outbox.send(Mail {
@@ -274,15 +266,13 @@ impl zrok_api::server::AccountApi for Zrok {
         };
         let stored = {
             let state = lock(&self.state);
-            state
-                .account_by_email(&email)
-                .map(|index| state.accounts[index].password.clone())
+            by_email(&state.accounts, &email).map(|index| state.accounts[index].password.clone())
         };
         if !passwords::verify_if_found(stored.clone(), password).await {
             return Response::Unauthorized;
         }
         let state = lock(&self.state);
-        match state.account_by_email(&email) {
+        match by_email(&state.accounts, &email) {
             Some(index) if Some(&state.accounts[index].password) == stored.as_ref() => {
                 Response::Ok(state.accounts[index].token.expose().to_string())
             }
@@ -325,12 +315,10 @@ impl zrok_api::server::AccountApi for Zrok {
             .await
         {
             Ok(redeemed) => redeemed,
-            Err(Refused::UnknownToken) => return Response::NotFound,
-            Err(Refused::Password(message)) => return Response::UnprocessableEntity(message),
-            Err(Refused::Hashing) => return Response::InternalServerError,
+            Err(refused) => return refused.into(),
         };
         let mut state = lock(&self.state);
-        if state.account_by_email(&registration.email).is_some() {
+        if by_email(&state.accounts, &registration.email).is_some() {
             return Response::NotFound;
         }
         let account_token = self.ctx.tokens.alnum(ACCOUNT_TOKEN_LENGTH);
@@ -352,12 +340,10 @@ impl zrok_api::server::AccountApi for Zrok {
             .await
         {
             Ok(redeemed) => redeemed,
-            Err(Refused::UnknownToken) => return Response::NotFound,
-            Err(Refused::Password(message)) => return Response::UnprocessableEntity(message),
-            Err(Refused::Hashing) => return Response::InternalServerError,
+            Err(refused) => return refused.into(),
         };
         let mut state = lock(&self.state);
-        match state.account_by_email(&reset.email) {
+        match by_email(&state.accounts, &reset.email) {
             Some(account) => {
                 state.accounts[account].password = hash;
                 Response::Ok
@@ -382,19 +368,12 @@ impl zrok_api::server::AccountApi for Zrok {
         let mut state = lock(&self.state);
         state.forget_expired(now);
         // Created whether or not the account exists, so the answer does not reveal accounts.
-        let Some(index) = state.account_by_email(&email) else {
+        let Some(index) = by_email(&state.accounts, &email) else {
             return Response::Created;
         };
         let email = state.accounts[index].email.clone();
-        state
-            .resets
-            .retain(|pending| !pending.email.eq_ignore_ascii_case(&email));
         let token = self.ctx.tokens.alnum(ONE_TIME_TOKEN_LENGTH);
-        state.resets.push(Pending {
-            email: email.clone(),
-            token: Secret::new(token.clone()),
-            expires: now + self.ctx.token_ttl,
-        });
+        Pending::issue(&mut state.resets, &email, &token, now + self.ctx.token_ttl);
         drop(state);
         let link = format!("{}/resetPassword/{token}", self.ctx.public_url);
         self.ctx.outbox.send(Mail {

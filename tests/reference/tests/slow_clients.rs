@@ -2,22 +2,16 @@
 //! `reference-server` (and so `cargo xtask serve`) serves it: over TCP on 127.0.0.1 with
 //! `contract_runtime::serve`, short timeouts so the tests stay quick. Every loop is bounded.
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use contract_runtime::serve::{ServeConfig, serve as serve_tcp};
-use reference_servers::{Api, DemoOptions, Outbox, serve};
+use reference_servers::{Api, DemoOptions, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-async fn start(config: ServeConfig) -> std::net::SocketAddr {
-    let served = serve(
-        Api::Soracom,
-        DemoOptions {
-            outbox: Some(Outbox::with_logger(|_| {})),
-            ..DemoOptions::default()
-        },
-    )
-    .expect("server");
+async fn start(config: ServeConfig) -> SocketAddr {
+    let served = serve(Api::Soracom, DemoOptions::silent()).expect("server");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -41,6 +35,47 @@ async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (Vec<u8>,
     }
 }
 
+/// What the server answered on one connection.
+struct Exchange {
+    text: String,
+    /// Whether the server closed the connection within the limit.
+    closed: bool,
+    /// From the end of sending to the close (or the limit).
+    elapsed: Duration,
+}
+
+impl Exchange {
+    #[track_caller]
+    fn assert_status(&self, status: u16) {
+        let status_line = format!("HTTP/1.1 {status}");
+        assert!(self.text.starts_with(&status_line), "{}", self.text);
+    }
+
+    /// The server closed the connection, within `bound` of the end of the request.
+    #[track_caller]
+    fn assert_closed_within(&self, bound: Duration, what: &str) {
+        assert!(self.closed, "{what} was kept open");
+        assert!(
+            self.elapsed < bound,
+            "{what} closed after {:?}",
+            self.elapsed
+        );
+    }
+}
+
+/// Connects, sends `request` and reads until the server closes or `limit` passes.
+async fn exchange(address: SocketAddr, request: &[u8], limit: Duration) -> Exchange {
+    let mut stream = TcpStream::connect(address).await.expect("connect");
+    stream.write_all(request).await.expect("write");
+    let started = Instant::now();
+    let (read, closed) = read_until_closed(&mut stream, limit).await;
+    Exchange {
+        text: String::from_utf8_lossy(&read).into_owned(),
+        closed,
+        elapsed: started.elapsed(),
+    }
+}
+
 fn config(header_read_timeout: Duration, max_connections: usize) -> ServeConfig {
     ServeConfig {
         header_read_timeout,
@@ -51,44 +86,22 @@ fn config(header_read_timeout: Duration, max_connections: usize) -> ServeConfig 
 #[tokio::test]
 async fn a_half_open_request_is_closed_after_the_header_read_timeout() {
     let address = start(config(Duration::from_millis(500), 64)).await;
-    let mut stream = TcpStream::connect(address).await.expect("connect");
-    stream
-        .write_all(b"POST /v1/auth HTTP/1.1\r\nHost: x\r\n")
-        .await
-        .expect("write");
-    let started = Instant::now();
-    let (_, closed) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
-    assert!(closed, "the half-open request was held");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    let request = b"POST /v1/auth HTTP/1.1\r\nHost: x\r\n";
+    let answer = exchange(address, request, Duration::from_secs(10)).await;
+    answer.assert_closed_within(Duration::from_secs(5), "the half-open request");
 }
 
 #[tokio::test]
 async fn an_idle_kept_alive_connection_is_closed() {
     let address = start(config(Duration::from_millis(500), 64)).await;
-    let mut stream = TcpStream::connect(address).await.expect("connect");
     let body = r#"{"email": "nobody@example.com", "password": "wrong-password"}"#;
     let request = format!(
         "POST /v1/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let started = Instant::now();
-    let (read, closed) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
-    assert!(
-        read.starts_with(b"HTTP/1.1 401"),
-        "{}",
-        String::from_utf8_lossy(&read)
-    );
-    assert!(closed, "the idle connection was kept");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    let answer = exchange(address, request.as_bytes(), Duration::from_secs(10)).await;
+    answer.assert_status(401);
+    answer.assert_closed_within(Duration::from_secs(5), "the idle connection");
 }
 
 #[tokio::test]
@@ -96,35 +109,19 @@ async fn a_body_shorter_than_its_content_length_gets_408() {
     let address = start(config(Duration::from_secs(5), 64)).await;
     // The router's own body read timeout is 30 s by default; this test sends a body that
     // never completes and checks the answer comes, with 408, within that bound.
-    let mut stream = TcpStream::connect(address).await.expect("connect");
-    stream
-        .write_all(
-            b"POST /v1/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\"",
-        )
+    let request = b"POST /v1/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\"";
+    exchange(address, request, Duration::from_secs(40))
         .await
-        .expect("write");
-    let (read, _) = read_until_closed(&mut stream, Duration::from_secs(40)).await;
-    assert!(
-        read.starts_with(b"HTTP/1.1 408"),
-        "{}",
-        String::from_utf8_lossy(&read)
-    );
+        .assert_status(408);
 }
 
 #[tokio::test]
 async fn a_malformed_chunk_size_is_400_not_413() {
     let address = start(config(Duration::from_secs(5), 64)).await;
-    let mut stream = TcpStream::connect(address).await.expect("connect");
-    stream
-        .write_all(
-            b"POST /v1/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
-        )
-        .await
-        .expect("write");
-    let (read, _) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
-    let text = String::from_utf8_lossy(&read);
-    assert!(read.starts_with(b"HTTP/1.1 400"), "{text}");
-    assert!(!text.contains("2097152"), "{text}");
+    let request = b"POST /v1/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+    let answer = exchange(address, request, Duration::from_secs(10)).await;
+    answer.assert_status(400);
+    assert!(!answer.text.contains("2097152"), "{}", answer.text);
 }
 
 #[tokio::test]

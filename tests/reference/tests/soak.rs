@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt;
-use reference_servers::{Api, DemoOptions, Outbox, passwords, serve};
+use reference_servers::{Api, DemoOptions, passwords, serve};
 use tower::ServiceExt;
 
 const LOGINS: usize = 1500;
@@ -45,14 +45,7 @@ fn a_login_burst_keeps_memory_and_threads_bounded() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let served = serve(
-            Api::Zrok,
-            DemoOptions {
-                outbox: Some(Outbox::with_logger(|_| {})),
-                ..DemoOptions::default()
-            },
-        )
-        .expect("server");
+        let served = serve(Api::Zrok, DemoOptions::silent()).expect("server");
         let demo = served.demo.clone();
         let router = served.router;
         // Warm up: one login, so lazily built state is not counted as the burst's.

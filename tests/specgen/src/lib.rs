@@ -14,25 +14,8 @@
 use arbitrary::{Result, Unstructured};
 use serde_json::{Map, Value, json};
 
-/// The dialect a document is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Swagger2,
-    OpenApi30,
-    OpenApi31,
-    OpenApi32,
-}
-
-impl Dialect {
-    pub fn label(self) -> &'static str {
-        match self {
-            Dialect::Swagger2 => "2.0",
-            Dialect::OpenApi30 => "3.0",
-            Dialect::OpenApi31 => "3.1",
-            Dialect::OpenApi32 => "3.2",
-        }
-    }
-}
+/// The dialect a document is written in, as the generator names it.
+pub use contractgen::document::Dialect;
 
 /// A built document: its text (YAML or JSON), and how it was written.
 #[derive(Debug, Clone)]
@@ -193,6 +176,13 @@ const FORMATS: &[&str] = &[
     "hostname",
 ];
 
+/// Adds `value` under `key`, unless it has no entries (an empty section is left out).
+fn insert_unless_empty(map: &mut Map<String, Value>, key: &str, value: Map<String, Value>) {
+    if !value.is_empty() {
+        map.insert(key.into(), Value::Object(value));
+    }
+}
+
 struct Builder<'a, 'b> {
     u: &'a mut Unstructured<'b>,
     dialect: Dialect,
@@ -208,7 +198,7 @@ impl Builder<'_, '_> {
     }
 
     fn json_schema(&self) -> bool {
-        matches!(self.dialect, Dialect::OpenApi31 | Dialect::OpenApi32)
+        self.dialect.json_schema()
     }
 
     fn pick(&mut self, pool: &[&'static str]) -> Result<&'static str> {
@@ -290,34 +280,18 @@ impl Builder<'_, '_> {
 
         if self.v3() {
             let mut components = Map::new();
-            if !schemas.is_empty() {
-                components.insert("schemas".into(), Value::Object(schemas));
-            }
-            if !security_schemes.is_empty() {
-                components.insert(
-                    "securitySchemes".into(),
-                    Value::Object(security_schemes.clone()),
-                );
-            }
+            insert_unless_empty(&mut components, "schemas", schemas);
+            insert_unless_empty(&mut components, "securitySchemes", security_schemes);
             if self.shared {
                 let parameter = self.parameter(None)?;
                 components.insert("parameters".into(), json!({ "Shared": parameter }));
                 let response = self.response()?;
                 components.insert("responses".into(), json!({ "Problem": response }));
             }
-            if !components.is_empty() {
-                root.insert("components".into(), Value::Object(components));
-            }
+            insert_unless_empty(&mut root, "components", components);
         } else {
-            if !schemas.is_empty() {
-                root.insert("definitions".into(), Value::Object(schemas));
-            }
-            if !security_schemes.is_empty() {
-                root.insert(
-                    "securityDefinitions".into(),
-                    Value::Object(security_schemes.clone()),
-                );
-            }
+            insert_unless_empty(&mut root, "definitions", schemas);
+            insert_unless_empty(&mut root, "securityDefinitions", security_schemes);
         }
         if self.u.ratio(1, 5)? {
             let tag = self.pick(TAGS)?;

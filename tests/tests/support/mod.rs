@@ -70,6 +70,25 @@ impl Double {
     }
 }
 
+/// `POST uri` with `body`, of media type `content_type`.
+pub fn post(
+    uri: &str,
+    content_type: &str,
+    body: impl Into<axum::body::Body>,
+) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(uri)
+        .header(axum::http::header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
+}
+
+/// `GET uri`, without a body.
+pub fn get(uri: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::get(uri)
+        .body(axum::body::Body::empty())
+        .unwrap()
+}
+
 pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> T {
     serde_json::from_str(json)
         .unwrap_or_else(|err| panic!("sample {json} does not fit its type: {err}"))

@@ -159,6 +159,24 @@ impl<'w, 'a> Differ<'w, 'a> {
         });
     }
 
+    /// A flag at `at` that was turned on (reported as `on`, a rule and its message) or off
+    /// (as `off`), given as its old and new value.
+    fn flag(
+        &mut self,
+        op: &str,
+        at: &str,
+        (old, new): (bool, bool),
+        on: (RuleId, &str),
+        off: (RuleId, &str),
+    ) {
+        let (id, message) = match (old, new) {
+            (false, true) => on,
+            (true, false) => off,
+            _ => return,
+        };
+        self.push(id, Some(op), at.to_string(), message.to_string());
+    }
+
     /// A change of the operation itself (not of one of its parts).
     fn on_operation(&mut self, id: RuleId, op: &str, message: String) {
         self.push(id, Some(op), op.to_string(), message);
@@ -171,13 +189,12 @@ impl<'w, 'a> Differ<'w, 'a> {
         for (old, matched) in old_paths.iter().zip(&matches) {
             let Some(new) = matched.map(|index| &new_paths[index]) else {
                 for (method, operation) in old.item.iter() {
-                    let id = if operation.deprecated {
-                        RuleId::ApiPathRemovedWithDeprecation
-                    } else {
-                        RuleId::ApiPathRemovedWithoutDeprecation
-                    };
+                    let rules = [
+                        RuleId::ApiPathRemovedWithDeprecation,
+                        RuleId::ApiPathRemovedWithoutDeprecation,
+                    ];
                     let label = label(method, old.path);
-                    self.push(id, Some(&label), label.clone(), "path removed".into());
+                    self.removed(&label, operation, rules, "path removed");
                 }
                 continue;
             };
@@ -189,13 +206,12 @@ impl<'w, 'a> Differ<'w, 'a> {
                         self.operation(&label, old, old_operation, new, new_operation);
                     }
                     None => {
-                        let id = if old_operation.deprecated {
-                            RuleId::ApiRemovedWithDeprecation
-                        } else {
-                            RuleId::ApiRemovedWithoutDeprecation
-                        };
+                        let rules = [
+                            RuleId::ApiRemovedWithDeprecation,
+                            RuleId::ApiRemovedWithoutDeprecation,
+                        ];
                         let label = label(method, old.path);
-                        self.push(id, Some(&label), label.clone(), "operation removed".into());
+                        self.removed(&label, old_operation, rules, "operation removed");
                     }
                 }
             }
@@ -212,6 +228,23 @@ impl<'w, 'a> Differ<'w, 'a> {
                 }
             }
         }
+    }
+
+    /// An operation the new document lacks: the first rule if it was deprecated first, the
+    /// second if not.
+    fn removed(
+        &mut self,
+        label: &str,
+        operation: &Operation,
+        [deprecated, not_deprecated]: [RuleId; 2],
+        message: &str,
+    ) {
+        let id = if operation.deprecated {
+            deprecated
+        } else {
+            not_deprecated
+        };
+        self.push(id, Some(label), label.to_string(), message.to_string());
     }
 
     fn endpoint_added(&mut self, label: &str) {
@@ -231,15 +264,13 @@ impl<'w, 'a> Differ<'w, 'a> {
         new_path: &PathEntry<'a>,
         new: &'a Operation,
     ) {
-        match (old.deprecated, new.deprecated) {
-            (false, true) => self.on_operation(RuleId::EndpointDeprecated, op, "deprecated".into()),
-            (true, false) => self.on_operation(
-                RuleId::EndpointReactivated,
-                op,
-                "no longer deprecated".into(),
-            ),
-            _ => {}
-        }
+        self.flag(
+            op,
+            op,
+            (old.deprecated, new.deprecated),
+            (RuleId::EndpointDeprecated, "deprecated"),
+            (RuleId::EndpointReactivated, "no longer deprecated"),
+        );
         match (&old.operation_id, &new.operation_id) {
             (Some(a), Some(b)) if a != b => self.on_operation(
                 RuleId::ApiOperationIdRemoved,
@@ -270,7 +301,9 @@ impl<'w, 'a> Differ<'w, 'a> {
                 self.on_operation(RuleId::ApiTagAdded, op, message);
             }
         }
-        self.parameters(op, old_path, old, new_path, new);
+        let old_params = parameters(self.old, old_path, old);
+        let new_params = parameters(self.new, new_path, new);
+        self.parameters(op, &old_params, &new_params);
         self.request_body(op, old, new);
         self.responses(op, old, new);
         self.operation_security(op, old, new);
@@ -279,18 +312,10 @@ impl<'w, 'a> Differ<'w, 'a> {
     // -----------------------------------------------------------------------------------------
     // Parameters
 
-    fn parameters(
-        &mut self,
-        op: &str,
-        old_path: &PathEntry<'a>,
-        old: &'a Operation,
-        new_path: &PathEntry<'a>,
-        new: &'a Operation,
-    ) {
-        let old_params = parameters(self.old, old_path, old);
-        let new_params = parameters(self.new, new_path, new);
+    /// Compares an operation's parameters, its own and its path's together.
+    fn parameters(&mut self, op: &str, old_params: &[Param<'a>], new_params: &[Param<'a>]) {
         let mut removed = Vec::new();
-        for old_param in &old_params {
+        for old_param in old_params {
             match new_params
                 .iter()
                 .find(|p| p.location == old_param.location && p.key == old_param.key)
@@ -404,39 +429,21 @@ impl<'w, 'a> Differ<'w, 'a> {
 
     fn parameter(&mut self, op: &str, old: &Param<'a>, new: &Param<'a>) {
         let at = new.at(op);
-        match (old.data.required, new.data.required) {
-            (false, true) => self.push(
-                RuleId::RequestParameterBecameRequired,
-                Some(op),
-                at.clone(),
-                "became required".into(),
-            ),
-            (true, false) => self.push(
-                RuleId::RequestParameterBecameOptional,
-                Some(op),
-                at.clone(),
-                "became optional".into(),
-            ),
-            _ => {}
-        }
-        match (
-            old.data.deprecated.unwrap_or(false),
-            new.data.deprecated.unwrap_or(false),
-        ) {
-            (false, true) => self.push(
-                RuleId::RequestParameterDeprecated,
-                Some(op),
-                at.clone(),
-                "deprecated".into(),
-            ),
-            (true, false) => self.push(
-                RuleId::RequestParameterReactivated,
-                Some(op),
-                at.clone(),
-                "no longer deprecated".into(),
-            ),
-            _ => {}
-        }
+        self.flag(
+            op,
+            &at,
+            (old.data.required, new.data.required),
+            (RuleId::RequestParameterBecameRequired, "became required"),
+            (RuleId::RequestParameterBecameOptional, "became optional"),
+        );
+        let deprecated = |param: &Param| param.data.deprecated.unwrap_or(false);
+        self.flag(
+            op,
+            &at,
+            (deprecated(old), deprecated(new)),
+            (RuleId::RequestParameterDeprecated, "deprecated"),
+            (RuleId::RequestParameterReactivated, "no longer deprecated"),
+        );
         if let (Some(old_schema), Some(new_schema)) = (
             parameter_schema(&old.data.format),
             parameter_schema(&new.data.format),
@@ -456,14 +463,8 @@ impl<'w, 'a> Differ<'w, 'a> {
     // Request bodies
 
     fn request_body(&mut self, op: &str, old: &'a Operation, new: &'a Operation) {
-        let old_body = old
-            .request_body
-            .as_ref()
-            .and_then(|b| self.old.request_body(b));
-        let new_body = new
-            .request_body
-            .as_ref()
-            .and_then(|b| self.new.request_body(b));
+        let old_body = old.request_body.as_ref().and_then(|b| self.old.item(b));
+        let new_body = new.request_body.as_ref().and_then(|b| self.new.item(b));
         let at = format!("{op} request body");
         match (old_body, new_body) {
             (None, Some(body)) => {
@@ -616,10 +617,9 @@ impl<'w, 'a> Differ<'w, 'a> {
                 self.push(id, Some(op), at, format!("response {status} removed"));
                 continue;
             };
-            let (Some(old_response), Some(new_response)) = (
-                self.old.response(old_response),
-                self.new.response(new_response),
-            ) else {
+            let (Some(old_response), Some(new_response)) =
+                (self.old.item(old_response), self.new.item(new_response))
+            else {
                 continue;
             };
             self.headers(op, &at, old_response, new_response);
@@ -652,11 +652,11 @@ impl<'w, 'a> Differ<'w, 'a> {
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
         };
         for (name, old_header) in &old.headers {
-            let Some(old_header) = self.old.header(old_header) else {
+            let Some(old_header) = self.old.item(old_header) else {
                 continue;
             };
             let at = format!("{at} header {name}");
-            match find(new, name).and_then(|(_, header)| self.new.header(header)) {
+            match find(new, name).and_then(|(_, header)| self.new.item(header)) {
                 None => {
                     let id = if old_header.required {
                         RuleId::RequiredResponseHeaderRemoved
@@ -883,7 +883,7 @@ fn parameters<'a>(
 ) -> Vec<Param<'a>> {
     let mut params: Vec<Param<'a>> = Vec::new();
     for parameter in path.item.parameters.iter().chain(&operation.parameters) {
-        let Some(parameter) = side.parameter(parameter) else {
+        let Some(parameter) = side.item(parameter) else {
             continue;
         };
         let (location, data) = match parameter {

@@ -4,12 +4,14 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, Components, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Components, IntegerFormat, NumberFormat, OpenAPI, Parameter,
+    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
-use contractgen::diagnostics::push_pointer;
+use contractgen::diagnostics::{self, push_pointer};
+use contractgen::load::bundle::percent_decode;
 
 /// Follows local `#/components/...` references. References to other documents are refused
 /// by validation, so lowering can assume every `$ref` it meets resolves.
@@ -24,11 +26,10 @@ pub fn split_ref<'r>(reference: &'r str, section: &str) -> Option<&'r str> {
     (!name.contains('/')).then_some(name)
 }
 
-/// RFC 6901 unescaping of one reference token (`~1` is `/`, `~0` is `~`), plus the
-/// percent-decoding that URI fragments allow.
+/// RFC 6901 unescaping of one reference token (`~1` is `/`, `~0` is `~`), after the
+/// percent-decoding that URI fragments allow: both as the generator reads references.
 pub fn unescape_token(token: &str) -> String {
-    let decoded = contractgen::load::bundle::percent_decode(token);
-    decoded.replace("~1", "/").replace("~0", "~")
+    diagnostics::unescape_token(&percent_decode(token))
 }
 
 /// What a `$ref` lookup failed on.
@@ -38,28 +39,29 @@ pub enum RefError {
     Cycle,
 }
 
-macro_rules! lookup {
-    ($fn_name:ident, $section:literal, $field:ident, $ty:ty) => {
-        /// Follows a reference (and references to references) to the component it names,
-        /// returning the component's name with it.
-        pub fn $fn_name(&self, reference: &str) -> Result<(String, &'a $ty), RefError> {
-            let mut current = reference.to_string();
-            for _ in 0..32 {
-                let token = split_ref(&current, $section).ok_or(RefError::Unsupported)?;
-                let name = unescape_token(token);
-                let entry = self
-                    .components
-                    .and_then(|components| components.$field.get(&name))
-                    .ok_or(RefError::Dangling)?;
-                match entry {
-                    ReferenceOr::Item(item) => return Ok((name, item)),
-                    ReferenceOr::Reference { reference } => current = reference.clone(),
-                }
+/// A kind of component a `$ref` can name, by the section of `components` that holds it.
+pub trait Component: Sized {
+    /// The section's name in a `$ref` (`#/components/SECTION/...`).
+    const SECTION: &'static str;
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+macro_rules! component {
+    ($ty:ty, $section:literal, $field:ident) => {
+        impl Component for $ty {
+            const SECTION: &'static str = $section;
+            fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+                &components.$field
             }
-            Err(RefError::Cycle)
         }
     };
 }
+
+component!(Schema, "schemas", schemas);
+component!(Parameter, "parameters", parameters);
+component!(openapiv3::Response, "responses", responses);
+component!(openapiv3::RequestBody, "requestBodies", request_bodies);
+component!(openapiv3::Header, "headers", headers);
 
 impl<'a> Resolver<'a> {
     pub fn new(document: &'a OpenAPI) -> Self {
@@ -68,16 +70,24 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    lookup!(schema, "schemas", schemas, Schema);
-    lookup!(parameter, "parameters", parameters, Parameter);
-    lookup!(response, "responses", responses, openapiv3::Response);
-    lookup!(
-        request_body,
-        "requestBodies",
-        request_bodies,
-        openapiv3::RequestBody
-    );
-    lookup!(header, "headers", headers, openapiv3::Header);
+    /// Follows a reference (and references to references) to the component it names,
+    /// returning the component's name with it.
+    pub fn lookup<T: Component>(&self, reference: &str) -> Result<(String, &'a T), RefError> {
+        let mut current = reference.to_string();
+        for _ in 0..32 {
+            let token = split_ref(&current, T::SECTION).ok_or(RefError::Unsupported)?;
+            let name = unescape_token(token);
+            let entry = self
+                .components
+                .and_then(|components| T::section(components).get(&name))
+                .ok_or(RefError::Dangling)?;
+            match entry {
+                ReferenceOr::Item(item) => return Ok((name, item)),
+                ReferenceOr::Reference { reference } => current = reference.clone(),
+            }
+        }
+        Err(RefError::Cycle)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,6 +162,22 @@ pub fn string_format(format: StringFormat) -> &'static str {
     }
 }
 
+/// The wire name of one of openapiv3's number formats.
+pub fn number_format(format: NumberFormat) -> &'static str {
+    match format {
+        NumberFormat::Float => "float",
+        NumberFormat::Double => "double",
+    }
+}
+
+/// The wire name of one of openapiv3's integer formats.
+pub fn integer_format(format: IntegerFormat) -> &'static str {
+    match format {
+        IntegerFormat::Int32 => "int32",
+        IntegerFormat::Int64 => "int64",
+    }
+}
+
 fn push_constraint<T: std::fmt::Display>(out: &mut Vec<String>, name: &str, value: Option<T>) {
     if let Some(value) = value {
         out.push(format!("{name}: `{value}`"));
@@ -188,36 +214,18 @@ impl<'a> View<'a> {
                 push_constraint(c, "maxLength", s.max_length);
                 push_constraint(c, "pattern", s.pattern.as_ref());
             }
-            SchemaKind::Type(Type::Number(n)) => {
-                view.typ = Some("number");
-                view.format = format_str(&n.format, |f| match f {
-                    openapiv3::NumberFormat::Float => "float",
-                    openapiv3::NumberFormat::Double => "double",
-                });
-                view.enumeration = n
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::from))
-                    .collect();
-                push_constraint(c, "minimum", n.minimum);
-                push_constraint(c, "maximum", n.maximum);
-                push_constraint(c, "multipleOf", n.multiple_of);
-            }
-            SchemaKind::Type(Type::Integer(i)) => {
-                view.typ = Some("integer");
-                view.format = format_str(&i.format, |f| match f {
-                    openapiv3::IntegerFormat::Int32 => "int32",
-                    openapiv3::IntegerFormat::Int64 => "int64",
-                });
-                view.enumeration = i
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::from))
-                    .collect();
-                push_constraint(c, "minimum", i.minimum);
-                push_constraint(c, "maximum", i.maximum);
-                push_constraint(c, "multipleOf", i.multiple_of);
-            }
+            SchemaKind::Type(Type::Number(n)) => view.numeric(
+                "number",
+                format_str(&n.format, number_format),
+                &n.enumeration,
+                [n.minimum, n.maximum, n.multiple_of],
+            ),
+            SchemaKind::Type(Type::Integer(i)) => view.numeric(
+                "integer",
+                format_str(&i.format, integer_format),
+                &i.enumeration,
+                [i.minimum, i.maximum, i.multiple_of],
+            ),
             SchemaKind::Type(Type::Boolean(b)) => {
                 view.typ = Some("boolean");
                 view.enumeration = b
@@ -271,6 +279,27 @@ impl<'a> View<'a> {
             }
         }
         view
+    }
+
+    /// What number and integer schemas share: a type and format, `enum` values, and the
+    /// bounds `minimum`, `maximum` and `multipleOf`.
+    fn numeric<T: Copy + std::fmt::Display + Into<Value>>(
+        &mut self,
+        typ: &'static str,
+        format: Option<&'a str>,
+        enumeration: &[Option<T>],
+        [minimum, maximum, multiple_of]: [Option<T>; 3],
+    ) {
+        self.typ = Some(typ);
+        self.format = format;
+        self.enumeration = enumeration
+            .iter()
+            .map(|v| v.map_or(Value::Null, Into::into))
+            .collect();
+        let c = &mut self.constraints;
+        push_constraint(c, "minimum", minimum);
+        push_constraint(c, "maximum", maximum);
+        push_constraint(c, "multipleOf", multiple_of);
     }
 
     /// Sub-schemas with the JSON pointer of each, for walks that visit every schema.

@@ -10,11 +10,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
-use super::openapi::{Resolver, SchemaRef, View, format_str, split_ref, string_format};
-use openapiv3::{
-    AdditionalProperties, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, Type,
+use super::openapi::{
+    Component, Resolver, SchemaRef, View, format_str, integer_format, number_format, split_ref,
+    string_format,
 };
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use super::rules::{self, Direction, Root, Rule, RuleId};
@@ -37,42 +37,17 @@ impl<'a> Side<'a> {
         match schema {
             SchemaRef::Inline(schema) => Some(schema),
             // Validation refused dangling references; one that still fails compares as nothing.
-            SchemaRef::Ref(reference) => self.resolver.schema(reference).ok().map(|(_, s)| s),
+            SchemaRef::Ref(reference) => self.resolver.lookup(reference).ok().map(|(_, s)| s),
         }
     }
 
-    pub fn parameter(&self, parameter: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
-        match parameter {
-            ReferenceOr::Item(parameter) => Some(parameter),
+    /// A parameter, request body, response or header, or the component its `$ref` names
+    /// (`None`, compared as nothing, where that does not resolve).
+    pub fn item<T: Component>(&self, value: &'a ReferenceOr<T>) -> Option<&'a T> {
+        match value {
+            ReferenceOr::Item(item) => Some(item),
             ReferenceOr::Reference { reference } => {
-                self.resolver.parameter(reference).ok().map(|(_, p)| p)
-            }
-        }
-    }
-
-    pub fn request_body(&self, body: &'a ReferenceOr<RequestBody>) -> Option<&'a RequestBody> {
-        match body {
-            ReferenceOr::Item(body) => Some(body),
-            ReferenceOr::Reference { reference } => {
-                self.resolver.request_body(reference).ok().map(|(_, b)| b)
-            }
-        }
-    }
-
-    pub fn response(&self, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
-        match response {
-            ReferenceOr::Item(response) => Some(response),
-            ReferenceOr::Reference { reference } => {
-                self.resolver.response(reference).ok().map(|(_, r)| r)
-            }
-        }
-    }
-
-    pub fn header(&self, header: &'a ReferenceOr<Header>) -> Option<&'a Header> {
-        match header {
-            ReferenceOr::Item(header) => Some(header),
-            ReferenceOr::Reference { reference } => {
-                self.resolver.header(reference).ok().map(|(_, h)| h)
+                self.resolver.lookup(reference).ok().map(|(_, item)| item)
             }
         }
     }
@@ -223,20 +198,14 @@ impl<'a> Shape<'a> {
             }
             SchemaKind::Type(Type::Number(n)) => {
                 shape.typ = Some("number");
-                shape.format = format_str(&n.format, |f| match f {
-                    openapiv3::NumberFormat::Float => "float",
-                    openapiv3::NumberFormat::Double => "double",
-                });
+                shape.format = format_str(&n.format, number_format);
                 list_enum(&n.enumeration, &mut shape, |v| Value::from(*v));
                 shape.minimum = n.minimum;
                 shape.maximum = n.maximum;
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 shape.typ = Some("integer");
-                shape.format = format_str(&i.format, |f| match f {
-                    openapiv3::IntegerFormat::Int32 => "int32",
-                    openapiv3::IntegerFormat::Int64 => "int64",
-                });
+                shape.format = format_str(&i.format, integer_format);
                 list_enum(&i.enumeration, &mut shape, |v| Value::from(*v));
                 // Precision beyond 2^53 does not matter for comparing bounds.
                 shape.minimum = i.minimum.map(|v| v as f64);
@@ -486,35 +455,35 @@ impl<'w, 'a> Walk<'w, 'a> {
 
     /// Compares type and format; `false` when the types differ, as then nothing else compares.
     fn types(&mut self, old: &Shape<'a>, new: &Shape<'a>, path: PathId) -> bool {
-        match (old.typ, new.typ) {
+        if !self.type_keyword("type", old.typ, new.typ, path) {
+            return false;
+        }
+        self.type_keyword("format", old.format, new.format, path);
+        true
+    }
+
+    /// Compares one of `type` and `format`, named `keyword`; `false` when it changed.
+    fn type_keyword(
+        &mut self,
+        keyword: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+        path: PathId,
+    ) -> bool {
+        match (old, new) {
             (Some(a), Some(b)) if a != b => {
-                let message = format!("type changed from `{a}` to `{b}`");
+                let message = format!("{keyword} changed from `{a}` to `{b}`");
                 self.schema_change(path, &["type-changed"], message);
                 return false;
             }
-            // Losing a type accepts more (fine in a request, not in a response) and gaining
-            // one accepts less.
+            // Losing a type or format accepts more (fine in a request, not in a response) and
+            // gaining one accepts less.
             (Some(a), None) => {
-                let message = format!("type `{a}` removed");
+                let message = format!("{keyword} `{a}` removed");
                 self.schema_change(path, &["type-generalized", "type-changed"], message);
             }
             (None, Some(b)) => {
-                let message = format!("type `{b}` added");
-                self.schema_change(path, &["type-specialized", "type-changed"], message);
-            }
-            _ => {}
-        }
-        match (old.format, new.format) {
-            (Some(a), Some(b)) if a != b => {
-                let message = format!("format changed from `{a}` to `{b}`");
-                self.schema_change(path, &["type-changed"], message);
-            }
-            (Some(a), None) => {
-                let message = format!("format `{a}` removed");
-                self.schema_change(path, &["type-generalized", "type-changed"], message);
-            }
-            (None, Some(b)) => {
-                let message = format!("format `{b}` added");
+                let message = format!("{keyword} `{b}` added");
                 self.schema_change(path, &["type-specialized", "type-changed"], message);
             }
             _ => {}
@@ -696,24 +665,15 @@ impl<'w, 'a> Walk<'w, 'a> {
                 self.rule(id, child, "property removed".into());
                 continue;
             };
-            match (was_required, new.required.contains(name)) {
-                (false, true) => {
-                    let id = if request {
-                        RuleId::RequestPropertyBecameRequired
-                    } else {
-                        RuleId::ResponsePropertyBecameRequired
-                    };
-                    self.rule(id, child, "became required".into());
-                }
-                (true, false) => {
-                    let id = if request {
-                        RuleId::RequestPropertyBecameOptional
-                    } else {
-                        RuleId::ResponsePropertyBecameOptional
-                    };
-                    self.rule(id, child, "became optional".into());
-                }
-                _ => {}
+            let now_required = new.required.contains(name);
+            if was_required != now_required {
+                let (id, message) = match (now_required, request) {
+                    (true, true) => (RuleId::RequestPropertyBecameRequired, "became required"),
+                    (true, false) => (RuleId::ResponsePropertyBecameRequired, "became required"),
+                    (false, true) => (RuleId::RequestPropertyBecameOptional, "became optional"),
+                    (false, false) => (RuleId::ResponsePropertyBecameOptional, "became optional"),
+                };
+                self.rule(id, child, message.into());
             }
             self.queue.push_back(Pending {
                 old: *old_schema,
