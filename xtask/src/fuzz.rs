@@ -28,6 +28,23 @@ pub const TARGETS: [&str; 5] = [
     "validate_request",
 ];
 
+/// How a target is built: with AddressSanitizer (the default), or without one in a target
+/// directory of its own. `generate_structured` feeds the pipeline documents it wrote itself
+/// (well-formed YAML and JSON, safe Rust after the parser) and runs about eight times faster
+/// without ASan; the byte-level targets keep it, for the YAML parser's C-derived code.
+fn build_args(target: &str) -> Vec<&'static str> {
+    if target == "generate_structured" {
+        vec![
+            "--sanitizer",
+            "none",
+            "--target-dir",
+            "fuzz/target/no-sanitizer",
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Seconds an input may take before libFuzzer calls it a hang.
 const INPUT_TIMEOUT: u32 = 10;
 /// Resident memory (MiB) beyond which libFuzzer calls an input an out-of-memory.
@@ -107,13 +124,17 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), String> {
     tools_present(&root)?;
 
     // Build them all first, so that the time given is spent fuzzing.
-    println!("== building the fuzz targets (cargo +nightly fuzz build)");
-    let status = nightly(&["fuzz", "build"])
-        .current_dir(&root)
-        .status()
-        .map_err(|err| format!("cannot run cargo fuzz: {err}"))?;
-    if !status.success() {
-        return Err("the fuzz targets do not build".into());
+    for target in &targets {
+        println!("== building {target} (cargo +nightly fuzz build)");
+        let status = nightly(&["fuzz", "build"])
+            .args(build_args(target))
+            .arg(target)
+            .current_dir(&root)
+            .status()
+            .map_err(|err| format!("cannot run cargo fuzz: {err}"))?;
+        if !status.success() {
+            return Err(format!("the fuzz target {target} does not build"));
+        }
     }
 
     let mut results = Vec::new();
@@ -151,7 +172,8 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), String> {
         for (target, figures) in &failed {
             for artifact in &figures.artifacts {
                 eprintln!(
-                    "{target}: reproduce with `cargo +nightly fuzz run {target} {}`",
+                    "{target}: reproduce with `cargo +nightly fuzz run {} {target} {}`",
+                    build_args(target).join(" "),
                     artifact.display()
                 );
             }
@@ -175,7 +197,9 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Figures, String
     let log_path = work.join("last-run.log");
 
     let started = Instant::now();
-    let mut child = nightly(&["fuzz", "run", target])
+    let mut child = nightly(&["fuzz", "run"])
+        .args(build_args(target))
+        .arg(target)
         .arg(&corpus)
         .arg(&seeds)
         .arg("--")
@@ -184,6 +208,10 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Figures, String
         .arg(format!("-rss_limit_mb={RSS_LIMIT_MB}"))
         .arg(format!("-malloc_limit_mb={RSS_LIMIT_MB}"))
         .arg(format!("-max_len={MAX_LEN}"))
+        // LeakSanitizer's report at exit names glibc's bookkeeping of the worker threads'
+        // thread-locals (32 bytes from `__cxa_thread_atexit_impl`), not memory of ours; memory
+        // that grows is caught by the limits above.
+        .arg("-detect_leaks=0")
         .arg("-print_final_stats=1")
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .current_dir(root)
@@ -213,7 +241,7 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Figures, String
         .filter(|path| !before.contains(path))
         .collect();
     if figures.failure.is_none() && !status.success() {
-        figures.failure = Some(format!("exit status {status} (see {})", log_path.display()));
+        figures.failure = Some(format!("{status} (see {})", log_path.display()));
     }
     if figures.failure.is_none() && !figures.artifacts.is_empty() {
         figures.failure = Some("artifacts written".into());
@@ -403,7 +431,11 @@ pub fn compile(count: usize, dirs: Vec<PathBuf>) -> Result<(), String> {
                 .generated
                 .as_ref()
                 .err()
-                .and_then(|message| message.lines().nth(1))
+                .and_then(|message| {
+                    message
+                        .lines()
+                        .find(|line| line.trim_start().starts_with("error:"))
+                })
                 .unwrap_or_default();
             println!(
                 "  {} {}: {}",
