@@ -19,7 +19,11 @@ pub fn create_workspace(dir: &Path) -> Result<(), String> {
     fs::create_dir_all(dir).map_err(|err| err.to_string())?;
     fs::write(
         dir.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
+        concat!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
+            // Only whether the crates compile matters here: no debug info, no incremental state.
+            "\n[profile.dev]\ndebug = false\nincremental = false\n",
+        ),
     )
     .map_err(|err| err.to_string())
 }
