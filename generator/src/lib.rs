@@ -95,9 +95,9 @@ fn lower_timed(
     // The schema definitions of the wire contract read only the document: they are
     // translated on another core while the document is validated and lowered (and thrown
     // away if validation fails).
-    let (definitions, lowered) = rayon::join(
-        || lower::definitions(&document),
-        || -> Result<ir::Api, Error> {
+    let (definitions, lowered) = std::thread::scope(|scope| {
+        let definitions = scope.spawn(|| lower::definitions(&document));
+        let lowered = (|| -> Result<ir::Api, Error> {
             let started = Instant::now();
             resolve::validate(&document, &mut diagnostics);
             diagnostics.checkpoint(&document.sources)?;
@@ -108,8 +108,12 @@ fn lower_timed(
             diagnostics.checkpoint(&document.sources)?;
             timings.lower = started.elapsed();
             Ok(api)
-        },
-    );
+        })();
+        let definitions = definitions
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (definitions, lowered)
+    });
     let mut api = lowered?;
     let started = Instant::now();
     let contracts = lower::contracts(&document, &api, definitions);

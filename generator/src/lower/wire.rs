@@ -90,7 +90,7 @@ pub fn contracts(document: &Document, api: &Api, definitions: Definitions<'_>) -
         .filter_map(|server| server.get("url").and_then(Value::as_str))
         .map(str::to_string)
         .collect();
-    let contract = |operations: &[ir::Operation]| Contract {
+    let contract = |operations: &[ir::Operation], defs: Map<String, Value>| Contract {
         title: api.title.clone(),
         version: api.version.clone(),
         servers: servers.clone(),
@@ -99,11 +99,18 @@ pub fn contracts(document: &Document, api: &Api, definitions: Definitions<'_>) -
             .iter()
             .map(|operation| translator.operation(api, operation))
             .collect(),
-        defs: defs.clone(),
+        defs,
+    };
+    // The definitions are large (about 30 MiB of values for the GitHub spec): copied only for
+    // an API that has webhooks too.
+    let webhook_defs = if api.webhooks.is_empty() {
+        Map::new()
+    } else {
+        defs.clone()
     };
     WireContracts {
-        operations: contract(&api.operations),
-        webhooks: contract(&api.webhooks),
+        webhooks: contract(&api.webhooks, webhook_defs),
+        operations: contract(&api.operations, defs),
     }
 }
 
