@@ -57,14 +57,37 @@ pub fn matches(documented: &str, given: &str) -> bool {
         return false;
     };
     let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    // mime's subtype stops before a structured suffix (`zrok.v1` of `zrok.v1+json`): the
+    // suffix must agree too.
+    let same_suffix = match (documented.suffix(), given.suffix()) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same(a.as_str(), b.as_str()),
+        _ => false,
+    };
     (documented.type_() == mime::STAR || same(documented.type_().as_str(), given.type_().as_str()))
         && (documented.subtype() == mime::STAR
-            || same(documented.subtype().as_str(), given.subtype().as_str()))
+            || (same(documented.subtype().as_str(), given.subtype().as_str()) && same_suffix))
 }
 
 /// Which of the documented media types a given one is: an exact essence first, then the most
 /// specific range that admits it (`text/*` before `*/*`).
-pub fn best_match<'a>(documented: impl IntoIterator<Item = &'a str>, given: &str) -> Option<usize> {
+pub fn best_match<'a, I>(documented: I, given: &str) -> Option<usize>
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    let documented = documented.into_iter();
+    // The common case, a header that is exactly one of the documented types, is answered
+    // without parsing (a router reads every request's Content-Type through here). A header
+    // with parameters takes the full path, which also refuses malformed ones.
+    let bare = given.trim();
+    if !bare.contains(';')
+        && let Some(index) = documented
+            .clone()
+            .position(|candidate| candidate.eq_ignore_ascii_case(bare))
+    {
+        return Some(index);
+    }
     let given_essence = essence(given)?;
     let mut best: Option<(usize, u8)> = None;
     for (index, candidate) in documented.into_iter().enumerate() {
@@ -110,5 +133,20 @@ mod tests {
         );
         assert_eq!(best_match(["*/*", "text/*"], "text/csv"), Some(1));
         assert_eq!(best_match(["application/json"], "text/csv"), None);
+        // Exactly a documented type, in any case, and the same type with parameters.
+        let documented = ["text/plain", "application/zrok.v1+json"];
+        assert_eq!(best_match(documented, " Application/Zrok.V1+JSON"), Some(1));
+        assert_eq!(
+            best_match(documented, "application/zrok.v1+json; charset=utf-8"),
+            Some(1)
+        );
+        assert_eq!(
+            best_match(documented, "application/zrok.v1+json; charset"),
+            None
+        );
+        // A structured suffix is part of the type: `+jsonx` and `+xml` are other types.
+        assert_eq!(best_match(documented, "application/zrok.v1+jsonx"), None);
+        assert_eq!(best_match(documented, "application/zrok.v1+xml"), None);
+        assert!(!matches("application/zrok.v1+json", "application/zrok.v1"));
     }
 }
