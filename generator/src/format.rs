@@ -3,11 +3,10 @@
 //!
 //! Building and formatting the items of a large spec is most of the generator's time, so the
 //! items of every [`ItemsFile`](crate::emit::ItemsFile) are cut into a fixed number of chunks,
-//! and scoped threads (one per core) each build a chunk's tokens, parse them (`syn::parse2`,
+//! and rayon's workers (one per core) each build a chunk's tokens, parse them (`syn::parse2`,
 //! no text in between) and print them. The cut does not depend on the core count, so the
 //! output is the same everywhere.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -134,53 +133,26 @@ fn print(tokens: TokenStream) -> Result<String, syn::Error> {
     syn::parse2::<syn::File>(tokens).map(|file| prettyplease::unparse(&file))
 }
 
-/// A chunk's printed source, with the time spent building its tokens and printing them.
-type Printed = (Result<String, syn::Error>, Duration, Duration);
-
-/// Builds and prints every chunk on one scoped thread per core, each taking the next chunk
-/// not yet taken; results in chunk order.
-///
-/// Not rayon: on the GitHub spec its pool made this phase about 40% slower (`cargo xtask
-/// bench --only github`, 655–761 ms against 441–455 ms with fresh threads, same machine,
-/// alternating runs).
+/// Builds and prints every chunk on rayon's pool (one thread per core); results in chunk
+/// order.
 fn print_chunks(
     chunks: &[Chunk<'_, '_>],
     timings: &mut FormatTimings,
 ) -> Vec<Result<String, syn::Error>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(chunks.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done: Vec<(usize, Printed)> = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(chunk) = chunks.get(index) else {
-                break done;
-            };
+    use rayon::prelude::*;
+    let printed: Vec<(Result<String, syn::Error>, Duration, Duration)> = chunks
+        .par_iter()
+        .map(|chunk| {
             let started = Instant::now();
             let tokens: TokenStream = chunk.items.clone().map(chunk.item).collect();
             let built = Instant::now();
             let printed = print(tokens);
-            done.push((index, (printed, built - started, built.elapsed())));
-        }
-    };
-    let mut printed: Vec<(usize, Printed)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    printed.sort_by_key(|(index, _)| *index);
+            (printed, built - started, built.elapsed())
+        })
+        .collect();
     printed
         .into_iter()
-        .map(|(_, (printed, building, printing))| {
+        .map(|(printed, building, printing)| {
             timings.building += building;
             timings.printing += printing;
             printed

@@ -94,7 +94,9 @@ fn lower_timed(
 
     // The schema definitions of the wire contract read only the document: they are
     // translated on another core while the document is validated and lowered (and thrown
-    // away if validation fails).
+    // away if validation fails). A scoped thread, not `rayon::join`: that runs both halves on
+    // the pool's workers, and the format stage that follows on the same workers was about 40%
+    // slower on the GitHub spec (`cargo xtask bench --only github`, alternating runs).
     let (definitions, lowered) = std::thread::scope(|scope| {
         let definitions = scope.spawn(|| lower::definitions(&document));
         let lowered = (|| -> Result<ir::Api, Error> {
