@@ -46,11 +46,12 @@ invalid! {
     remote_ref => "remote_ref.yaml",
     missing_fragment => "missing_fragment.yaml",
     ambiguous_paths => "ambiguous_paths.yaml",
+    ref_cycle => "ref_cycle.yaml",
 }
 
 #[test]
 fn every_invalid_fixture_has_a_test() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid");
     let count = std::fs::read_dir(dir).unwrap().count();
-    assert_eq!(count, 9, "add a line to `invalid!` for each new fixture");
+    assert_eq!(count, 10, "add a line to `invalid!` for each new fixture");
 }

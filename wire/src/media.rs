@@ -90,7 +90,7 @@ where
     }
     let given_essence = essence(given)?;
     let mut best: Option<(usize, u8)> = None;
-    for (index, candidate) in documented.into_iter().enumerate() {
+    for (index, candidate) in documented.enumerate() {
         let rank = match essence(candidate) {
             Some(essence) if essence == given_essence => 0,
             Some(essence) if essence == "*/*" => 2,

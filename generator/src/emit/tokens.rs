@@ -171,8 +171,20 @@ pub fn exploded_object(
     {
         return None;
     }
+    // A free-form object: every pair but the other query parameters.
+    let all_but_others = || {
+        let others = operation
+            .parameters
+            .iter()
+            .filter(|other| {
+                other.location == Location::Query && other.wire_name != parameter.wire_name
+            })
+            .map(|other| &other.wire_name);
+        Some(quote!(rt::Select::AllBut(&[#(#others),*])))
+    };
     let mut ty = parameter.ty.non_null();
-    loop {
+    // Lowering refuses alias cycles; the bound keeps a missed one from hanging here.
+    for _ in 0..=api.types.len() {
         match ty {
             TypeRef::Named(id) => match &api.ty(*id).kind {
                 TypeKind::Alias { target, .. } => ty = target.non_null(),
@@ -180,19 +192,14 @@ pub fn exploded_object(
                     let names = structure.fields.iter().map(|field| &field.wire_name);
                     return Some(quote!(rt::Select::Properties(&[#(#names),*])));
                 }
-                TypeKind::Struct(_) => break,
+                TypeKind::Struct(_) => return all_but_others(),
                 _ => return None,
             },
-            TypeRef::Map(_) => break,
+            TypeRef::Map(_) => return all_but_others(),
             _ => return None,
         }
     }
-    let others = operation
-        .parameters
-        .iter()
-        .filter(|other| other.location == Location::Query && other.wire_name != parameter.wire_name)
-        .map(|other| &other.wire_name);
-    Some(quote!(rt::Select::AllBut(&[#(#others),*])))
+    None
 }
 
 /// The type of one scheme's credentials in `security`.

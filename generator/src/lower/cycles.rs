@@ -37,6 +37,41 @@ pub fn break_cycles(types: &mut [TypeDef]) {
     }
 }
 
+/// The types that can hold no finite value: each one, with the types of its cycle, reaches
+/// itself again through aliases and union members alone (`Box: {$ref: Box}`, `Ring: {oneOf:
+/// [{$ref: Ring}]}`), never through an object or a container. Such a type is not an error of
+/// Rust's, but decoding one would recurse without reading any input until the stack
+/// overflowed, so lowering refuses the schemas instead. Each cycle once, in type order.
+pub fn cycles_without_structure(types: &[TypeDef]) -> Vec<Vec<usize>> {
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Alias { target, .. } => direct_target(target).into_iter().collect(),
+            TypeKind::Union(union) => union
+                .variants
+                .iter()
+                .filter_map(|variant| direct_target(&variant.ty))
+                .collect(),
+            TypeKind::Struct(_) | TypeKind::Enum(_) => Vec::new(),
+        })
+        .collect();
+    let found = components(&edges);
+    let mut cycles: Vec<Vec<usize>> = Vec::new();
+    for (index, &(component, shared)) in found.iter().enumerate() {
+        if !shared && !edges[index].contains(&index) {
+            continue;
+        }
+        match cycles
+            .iter_mut()
+            .find(|cycle| found[cycle[0]].0 == component)
+        {
+            Some(cycle) => cycle.push(index),
+            None => cycles.push(vec![index]),
+        }
+    }
+    cycles
+}
+
 /// The named type a use holds inline (through `Option` only), if any.
 pub fn direct_target(ty: &TypeRef) -> Option<usize> {
     match ty {
@@ -146,7 +181,60 @@ fn components(edges: &[Vec<usize>]) -> Vec<(usize, bool)> {
 
 #[cfg(test)]
 mod tests {
-    use super::components;
+    use super::{components, cycles_without_structure};
+    use crate::ir::{Docs, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant};
+
+    fn def(kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: String::new(),
+            origin: String::new(),
+            docs: Docs::default(),
+            kind,
+        }
+    }
+
+    fn alias(to: usize) -> TypeDef {
+        def(TypeKind::Alias {
+            target: TypeRef::Nullable(Box::new(TypeRef::Named(TypeId(to)))),
+            recursive: false,
+        })
+    }
+
+    fn union(members: &[TypeRef]) -> TypeDef {
+        def(TypeKind::Union(Union {
+            variants: members
+                .iter()
+                .map(|ty| UnionVariant {
+                    rust_name: String::new(),
+                    ty: ty.clone(),
+                    boxed: false,
+                    tags: Vec::new(),
+                })
+                .collect(),
+            discriminator: None,
+        }))
+    }
+
+    #[test]
+    fn cycles_through_aliases_and_unions_alone_hold_no_value() {
+        let list_of = |id| TypeRef::Array(Box::new(TypeRef::Named(TypeId(id))));
+        let types = vec![
+            // 0: `Box = Box`.
+            alias(0),
+            // 1 and 2: a union member that is an alias of the union, nothing between.
+            union(&[TypeRef::Named(TypeId(2)), TypeRef::Any]),
+            alias(1),
+            // 3: back to itself through a list, which reads input first.
+            union(&[list_of(3)]),
+            // 4 and 5: an alias of a struct.
+            def(TypeKind::Struct(Struct {
+                fields: Vec::new(),
+                additional: None,
+            })),
+            alias(4),
+        ];
+        assert_eq!(cycles_without_structure(&types), vec![vec![0], vec![1, 2]]);
+    }
 
     #[test]
     fn finds_cycles_and_singletons() {

@@ -90,6 +90,25 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Api {
     }
     let (mut types, examples) = schemas.finish();
     cycles::break_cycles(&mut types);
+    for cycle in cycles::cycles_without_structure(&types) {
+        let through: Vec<String> = cycle[1..]
+            .iter()
+            .map(|&index| format!("#{}", types[index].origin))
+            .collect();
+        let via = if through.is_empty() {
+            String::new()
+        } else {
+            format!(" (through {})", through.join(", "))
+        };
+        diagnostics.error(
+            types[cycle[0]].origin.clone(),
+            format!(
+                "this schema refers back to itself{via} only through references and \
+                 oneOf/anyOf/allOf members, never through an object or an array: it \
+                 describes no finite value"
+            ),
+        );
+    }
     let tags = tags(&operations, "Api");
     let webhook_tags = tags_of_webhooks(&webhooks);
     let root = document.root();
