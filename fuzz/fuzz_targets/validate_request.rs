@@ -348,7 +348,9 @@ fuzz_target!(|input: Input| {
             assert!(!violation.reason.is_empty(), "{violation:?}");
         }
         // A credential never appears in a violation: the same request with other bearer
-        // tokens (of the same length) gives the same reasons, where the token is quoted.
+        // tokens (of the same length) in `Authorization` gives the same reasons, where the
+        // token is quoted. Only there: the same text in another header (a Content-Type of
+        // `Bearer ...`) is no credential, and quoting it is fine.
         let tokens: Vec<&str> = input
             .headers
             .iter()
@@ -360,7 +362,8 @@ fuzz_target!(|input: Input| {
         if !tokens.is_empty() {
             let mut other = HeaderMap::new();
             for (name, value) in &headers {
-                let replaced = value.to_str().ok().and_then(|text| {
+                let credential = name == header::AUTHORIZATION;
+                let replaced = value.to_str().ok().filter(|_| credential).and_then(|text| {
                     let token = text.strip_prefix("Bearer ")?;
                     HeaderValue::from_str(&format!("Bearer {}", "#".repeat(token.len()))).ok()
                 });
