@@ -10,9 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use contractgen::emit::{Types, ident};
-use contractgen::ir::{
-    Api, CredentialShape, Operation, RequestFieldKind, SecuritySchemeKind, Status, Surface,
-};
+use contractgen::ir::{Api, CredentialShape, Operation, RequestFieldKind, Status, Surface};
 use contractgen::samples::sample;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -88,11 +86,11 @@ fn secret_of(api: &Api, index: usize, value: TokenStream) -> TokenStream {
 
 /// The credentials value the client is configured with, as the double records it.
 fn credential_text(api: &Api, index: usize) -> String {
-    match &api.security_schemes[index].kind {
-        SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => {
-            "test-user:test-password".into()
-        }
-        _ => format!("test-secret-{}", api.security_schemes[index].name),
+    let scheme = &api.security_schemes[index];
+    if scheme.is_basic() {
+        "test-user:test-password".into()
+    } else {
+        format!("test-secret-{}", scheme.name)
     }
 }
 

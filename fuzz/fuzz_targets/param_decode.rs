@@ -156,8 +156,18 @@ fn decode_as<T: DeserializeOwned>(input: &Input) {
             let _ = server::basic(&headers);
             let _ = server::bearer(&headers);
             let _ = server::http_credentials(&headers, "Digest");
-            let _ = server::api_key(&headers, Some(&input.query), "cookie", name);
-            let _ = server::api_key(&headers, Some(&input.query), "query", name);
+            let _ = server::api_key(
+                &headers,
+                Some(&input.query),
+                server::ApiKeyLocation::Cookie,
+                name,
+            );
+            let _ = server::api_key(
+                &headers,
+                Some(&input.query),
+                server::ApiKeyLocation::Query,
+                name,
+            );
         }
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 /// The wire vocabulary the IR shares with the runtime: where parameters are and how they are
 /// laid out, path templates, statuses.
+pub use contract_wire::contract::ApiKeyLocation;
 pub use contract_wire::{Location, PathSegment, PathTemplate, Status, Style};
 
 /// A whole API, lowered.
@@ -603,7 +604,7 @@ pub struct SecurityScheme {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecuritySchemeKind {
     ApiKey {
-        location: Location,
+        location: ApiKeyLocation,
         name: String,
     },
     Http {

@@ -99,18 +99,7 @@ fn lower_timed(
     // slower on the GitHub spec (`cargo xtask bench --only github`, alternating runs).
     let (definitions, lowered) = std::thread::scope(|scope| {
         let definitions = scope.spawn(|| lower::definitions(&document));
-        let lowered = (|| -> Result<ir::Api, Error> {
-            let started = Instant::now();
-            resolve::validate(&document, &mut diagnostics);
-            diagnostics.checkpoint(&document.sources)?;
-            timings.resolve = started.elapsed();
-
-            let started = Instant::now();
-            let api = lower::lower(&document, &mut diagnostics);
-            diagnostics.checkpoint(&document.sources)?;
-            timings.lower = started.elapsed();
-            Ok(api)
-        })();
+        let lowered = validate_and_lower(&document, &mut diagnostics, timings);
         let definitions = definitions
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -127,6 +116,24 @@ fn lower_timed(
         warnings: diagnostics.locate(&document.sources),
         files_read: document.sources.files.len(),
     })
+}
+
+/// Validation, then lowering, each stopping at its errors.
+fn validate_and_lower(
+    document: &document::Document,
+    diagnostics: &mut diagnostics::Diagnostics,
+    timings: &mut Timings,
+) -> Result<ir::Api, Error> {
+    let started = Instant::now();
+    resolve::validate(document, diagnostics);
+    diagnostics.checkpoint(&document.sources)?;
+    timings.resolve = started.elapsed();
+
+    let started = Instant::now();
+    let api = lower::lower(document, diagnostics);
+    diagnostics.checkpoint(&document.sources)?;
+    timings.lower = started.elapsed();
+    Ok(api)
 }
 
 /// Runs the whole pipeline on one spec.

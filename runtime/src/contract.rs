@@ -19,7 +19,6 @@ use serde_json::{Map, Value};
 use contract_wire::media::Kind as MediaKind;
 
 use crate::params::{Layout, Query, Raw, Select};
-use crate::server::query_pairs;
 
 /// A generated crate's wire contract, ready to check requests and responses. Cheap to clone.
 #[derive(Clone)]
@@ -304,10 +303,7 @@ impl Contract {
                 SecurityScheme::ApiKey {
                     location: key_location,
                     name: key_name,
-                } => {
-                    api_key_location(*key_location) == location
-                        && key_name.eq_ignore_ascii_case(name)
-                }
+                } => key_location.as_str() == location && key_name.eq_ignore_ascii_case(name),
                 _ => false,
             })
             || is_secret_name(name)
@@ -418,7 +414,7 @@ impl Contract {
             return Vec::new();
         };
         let mut found = Findings::new(&operation.id, Direction::Response);
-        let Some(position) = documented_response(operation, status) else {
+        let Some((position, spec)) = operation.response_for(status) else {
             let documented: Vec<String> = operation
                 .responses
                 .iter()
@@ -435,7 +431,6 @@ impl Contract {
             );
             return found.into_vec();
         };
-        let spec = &operation.responses[position];
         for (header_index, header) in spec.headers.iter().enumerate() {
             // Content-Type is described by `content`, not as a header (OpenAPI says so).
             if header.name.eq_ignore_ascii_case("content-type") {
@@ -534,20 +529,14 @@ impl Contract {
     }
 
     fn scheme_present(&self, scheme: &str, request: &RequestView<'_>) -> bool {
-        use contract_wire::contract::ApiKeyLocation;
         let Some(scheme) = self.security_scheme(scheme) else {
             return false;
         };
         match scheme {
-            SecurityScheme::ApiKey { location, name } => match location {
-                ApiKeyLocation::Header => request.headers.contains_key(name.as_str()),
-                ApiKeyLocation::Query => query_pairs(request.query)
-                    .iter()
-                    .any(|(key, _)| key == name),
-                ApiKeyLocation::Cookie => {
-                    crate::server::cookies(request.headers).any(|cookie| cookie.name() == name)
-                }
-            },
+            SecurityScheme::ApiKey { location, name } => {
+                crate::server::api_key_value(request.headers, request.query, *location, name)
+                    .is_some()
+            }
             // HTTP schemes name themselves; OAuth 2 and OpenID Connect tokens travel as
             // bearer tokens.
             other => other.authorization_scheme().is_some_and(|expected| {
@@ -566,7 +555,7 @@ impl Contract {
                     .iter()
                     .map(|scheme| match self.security_scheme(scheme) {
                         Some(SecurityScheme::ApiKey { location, name }) => {
-                            format!("{} `{name}`", api_key_location(*location))
+                            format!("{} `{name}`", location.as_str())
                         }
                         Some(SecurityScheme::Http { scheme }) => {
                             format!("Authorization `{scheme}`")
@@ -1035,26 +1024,6 @@ fn form_value(body: &[u8], schema: &Value, defs: &Map<String, Value>) -> Value {
 /// specific range.
 pub(crate) fn matching_media(content: &[Media], given: &str) -> Option<usize> {
     contract_wire::media::best_match(content.iter().map(|media| media.media_type.as_str()), given)
-}
-
-/// The response entry for a status: exact, then its range (`4XX`), then `default`.
-pub(crate) fn documented_response(operation: &Operation, status: u16) -> Option<usize> {
-    operation
-        .responses
-        .iter()
-        .enumerate()
-        .filter(|(_, response)| response.status.covers(status))
-        .min_by_key(|(position, response)| (response.status.precedence(), *position))
-        .map(|(position, _)| position)
-}
-
-fn api_key_location(location: contract_wire::contract::ApiKeyLocation) -> &'static str {
-    use contract_wire::contract::ApiKeyLocation;
-    match location {
-        ApiKeyLocation::Query => "query",
-        ApiKeyLocation::Header => "header",
-        ApiKeyLocation::Cookie => "cookie",
-    }
 }
 
 /// Violations of one message, deduplicated and in a stable order.

@@ -24,7 +24,7 @@ use tower::ServiceExt;
 
 use crate::contract::{
     Contract, Location, Operation, Parameter, RequestView, ResponseView, SecurityScheme, Status,
-    Violation,
+    Violation, ViolationKind,
 };
 use crate::params::{self, Encoded, Layout};
 use crate::values::{self, Rng};
@@ -248,11 +248,7 @@ impl Kit {
         // A secured operation refuses a request without credentials: with 401 or 403 where
         // the operation documents one of them, else (the contract leaves no better status)
         // with any client error.
-        let secured = !operation.security.is_empty()
-            && operation
-                .security
-                .iter()
-                .all(|alternative| !alternative.is_empty());
+        let secured = operation.requires_credentials();
         if secured && let Some(plan) = plans.first() {
             let mut plan = plan.clone();
             plan.credentials.clear();
@@ -491,7 +487,7 @@ impl Kit {
         self.contract
             .check_request(index, &plan.view_parts().view())
             .iter()
-            .any(|violation| violation.pointer != "/credentials")
+            .any(|violation| violation.kind != ViolationKind::MissingCredentials)
     }
 }
 
@@ -767,14 +763,6 @@ impl Plan {
     }
 }
 
-fn scalar_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 fn encode_body(media_type: &str, value: &Value) -> Vec<u8> {
     use contract_wire::media::Kind;
     match contract_wire::media::kind(media_type) {
@@ -782,7 +770,7 @@ fn encode_body(media_type: &str, value: &Value) -> Vec<u8> {
             let pairs: Vec<(String, String)> = match value {
                 Value::Object(map) => map
                     .iter()
-                    .map(|(key, value)| (key.clone(), scalar_text(value)))
+                    .map(|(key, value)| (key.clone(), params::scalar_text(value).into_owned()))
                     .collect(),
                 _ => Vec::new(),
             };
@@ -793,7 +781,9 @@ fn encode_body(media_type: &str, value: &Value) -> Vec<u8> {
         }
         Kind::Json => value.to_string().into_bytes(),
         // Text, and bytes of any other kind: any will do.
-        Kind::Text | Kind::Multipart | Kind::Binary => scalar_text(value).into_bytes(),
+        Kind::Text | Kind::Multipart | Kind::Binary => {
+            params::scalar_text(value).into_owned().into_bytes()
+        }
     }
 }
 

@@ -74,7 +74,8 @@ pub enum Encoded {
     Cookie(String),
 }
 
-fn scalar_text(value: &Value) -> Cow<'_, str> {
+/// A scalar's text as a parameter carries it (`null` is empty).
+pub(crate) fn scalar_text(value: &Value) -> Cow<'_, str> {
     match value {
         Value::String(text) => Cow::Borrowed(text),
         Value::Null => Cow::Borrowed(""),
@@ -402,11 +403,12 @@ impl Raw {
         raw
     }
 
-    /// Whether the parameter was left out (an exploded form object: none of its pairs).
+    /// Where the parameter is read from.
     pub fn location(&self) -> Location {
         self.layout.location
     }
 
+    /// Whether the parameter was left out (an exploded form object: none of its pairs).
     pub fn is_absent(&self) -> bool {
         self.values.is_empty() && self.pairs.is_empty()
     }

@@ -433,27 +433,43 @@ pub fn cookie_json<T: DeserializeOwned>(
 // ---------------------------------------------------------------------------------------------
 // Credentials
 
-/// An API key from a header, query parameter or cookie.
-pub fn api_key(
+pub use contract_wire::contract::ApiKeyLocation;
+
+/// The API key a request carries in the header, query parameter or cookie `name`; an empty
+/// one is none. The router and the validation layer both look for keys through this.
+pub fn api_key_value(
     headers: &HeaderMap,
     query: Option<&str>,
-    location: &str,
+    location: ApiKeyLocation,
     name: &str,
-) -> Result<String, Rejection> {
+) -> Option<String> {
     let found = match location {
-        "header" => headers
+        ApiKeyLocation::Header => headers
             .get(name)
             .and_then(|value| value.to_str().ok())
             .map(str::to_string),
-        "query" => query_pairs(query)
+        ApiKeyLocation::Query => query_pairs(query)
             .into_iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value),
-        _ => cookie_value(headers, name),
+        ApiKeyLocation::Cookie => cookie_value(headers, name),
     };
-    found.filter(|key| !key.is_empty()).ok_or_else(|| {
+    found.filter(|key| !key.is_empty())
+}
+
+/// An API key from a header, query parameter or cookie; 401 without one.
+pub fn api_key(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    location: ApiKeyLocation,
+    name: &str,
+) -> Result<String, Rejection> {
+    api_key_value(headers, query, location, name).ok_or_else(|| {
         Rejection::unauthorized(
-            format!("this operation needs an API key in {location} `{name}`"),
+            format!(
+                "this operation needs an API key in {} `{name}`",
+                location.as_str()
+            ),
             None,
         )
     })

@@ -88,6 +88,11 @@ fn generation_is_deterministic() {
     }
 }
 
+/// The profile of the scratch workspaces generated crates are built in (both share
+/// `target/fixture-target`): the fixture crates' test binaries link there, and without debug
+/// info and incremental state they take a few GiB of disk rather than tens.
+const SCRATCH_PROFILE: &str = "\n[profile.dev]\ndebug = false\nincremental = false\n";
+
 /// Every fixture crate, built together in a scratch workspace with warnings denied, then
 /// exercised by the behaviour tests in `fixtures/behaviour/` (copied in as the crate's tests).
 #[test]
@@ -101,12 +106,7 @@ fn fixture_crates_compile_without_warnings_and_behave() {
     std::fs::create_dir_all(&scratch).unwrap();
     std::fs::write(
         scratch.join("Cargo.toml"),
-        concat!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
-            // About fifty test binaries link here: without debug info and incremental state
-            // they take a few GiB of disk rather than tens.
-            "\n[profile.dev]\ndebug = false\nincremental = false\n",
-        ),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n{SCRATCH_PROFILE}"),
     )
     .unwrap();
     // The repaired fixtures too: what a defective spec gives must compile as well.
@@ -336,7 +336,7 @@ fn large_specs_get_a_feature_per_tag() {
     }
     let manifest_path = scratch.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest_path).unwrap();
-    text.push_str("\n[workspace]\n\n[profile.dev]\ndebug = false\nincremental = false\n");
+    text.push_str(&format!("\n[workspace]\n{SCRATCH_PROFILE}"));
     std::fs::write(&manifest_path, text).unwrap();
     for features in ["tag-pets,client", "tag-stores", ""] {
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

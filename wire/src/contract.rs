@@ -51,6 +51,17 @@ pub enum ApiKeyLocation {
     Cookie,
 }
 
+impl ApiKeyLocation {
+    /// The spec's name of the location (`in:`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiKeyLocation::Query => "query",
+            ApiKeyLocation::Header => "header",
+            ApiKeyLocation::Cookie => "cookie",
+        }
+    }
+}
+
 impl SecurityScheme {
     /// The HTTP authentication scheme a request names in `Authorization` for this scheme
     /// (`bearer` for OAuth2 and OpenID Connect access tokens); `None` for API keys.
@@ -93,12 +104,14 @@ impl Operation {
                 .all(|alternative| !alternative.is_empty())
     }
 
-    /// The documented response for a status: the exact code, else its range, else `default`.
-    pub fn response_for(&self, code: u16) -> Option<&Response> {
+    /// The documented response for a status, with its position in `responses`: the exact
+    /// code, else its range, else `default`.
+    pub fn response_for(&self, code: u16) -> Option<(usize, &Response)> {
         self.responses
             .iter()
-            .filter(|response| response.status.covers(code))
-            .min_by_key(|response| response.status.precedence())
+            .enumerate()
+            .filter(|(_, response)| response.status.covers(code))
+            .min_by_key(|(_, response)| response.status.precedence())
     }
 }
 
@@ -180,11 +193,11 @@ mod tests {
         assert_eq!(operation.path.parameter_names().collect::<Vec<_>>(), ["id"]);
         assert!(!operation.requires_credentials());
         assert_eq!(
-            operation.response_for(204).map(|r| r.status),
+            operation.response_for(204).map(|(_, r)| r.status),
             Some(Status::Range(2))
         );
         assert_eq!(
-            operation.response_for(500).map(|r| r.status),
+            operation.response_for(500).map(|(_, r)| r.status),
             Some(Status::Default)
         );
         assert_eq!(

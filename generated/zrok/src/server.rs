@@ -116,7 +116,12 @@ async fn handle_change_password<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let credentials = crate::security::Key(
-        rt::api_key(&parts.headers, parts.uri.query(), "header", "x-token")?,
+        rt::api_key(
+            &parts.headers,
+            parts.uri.query(),
+            rt::ApiKeyLocation::Header,
+            "x-token",
+        )?,
     );
     let request = crate::operations::change_password::Request {
         body: rt::optional_body(
@@ -179,7 +184,12 @@ async fn handle_regenerate_account_token<T: AccountApi>(
 ) -> Result<Response, rt::Rejection> {
     let (parts, body) = request.into_parts();
     let credentials = crate::security::Key(
-        rt::api_key(&parts.headers, parts.uri.query(), "header", "x-token")?,
+        rt::api_key(
+            &parts.headers,
+            parts.uri.query(),
+            rt::ApiKeyLocation::Header,
+            "x-token",
+        )?,
     );
     let request = crate::operations::regenerate_account_token::Request {
         body: rt::optional_body(

@@ -7,8 +7,8 @@ use quote::quote;
 use crate::emit::docs::{self, operation_summary};
 use crate::emit::tokens::{self, ident};
 use crate::ir::{
-    Api, BodyShape, Content, Location, MediaKind, Method, Operation, PathSegment, RequestFieldKind,
-    ResponseVariant, SecuritySchemeKind, Status,
+    Api, ApiKeyLocation, BodyShape, Content, Location, MediaKind, Method, Operation, PathSegment,
+    RequestFieldKind, ResponseVariant, SecuritySchemeKind, Status,
 };
 
 /// The field of `Client` holding one scheme's credentials.
@@ -372,18 +372,19 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         let field = credential_field(api, *index);
         match &api.security_schemes[*index].kind {
             SecuritySchemeKind::ApiKey { location, name } => Some(match location {
-                Location::Query => quote!(if let Some(key) = &self.#field { parts.query(#name, &key.0, contract_runtime::Style::Form, true)?; }),
-                Location::Cookie => quote!(if let Some(key) = &self.#field { parts.cookie(#name, &key.0, false)?; }),
-                _ => quote!(if let Some(key) = &self.#field { parts.header(#name, &key.0, false)?; }),
+                ApiKeyLocation::Query => quote!(if let Some(key) = &self.#field { parts.query(#name, &key.0, contract_runtime::Style::Form, true)?; }),
+                ApiKeyLocation::Cookie => quote!(if let Some(key) = &self.#field { parts.cookie(#name, &key.0, false)?; }),
+                ApiKeyLocation::Header => quote!(if let Some(key) = &self.#field { parts.header(#name, &key.0, false)?; }),
             }),
             _ => None,
         }
     });
     let builder_credentials = scheme_indices.iter().filter_map(|index| {
         let field = credential_field(api, *index);
-        match &api.security_schemes[*index].kind {
+        let scheme = &api.security_schemes[*index];
+        match &scheme.kind {
             SecuritySchemeKind::ApiKey { .. } => None,
-            SecuritySchemeKind::Http { .. } if api.security_schemes[*index].is_basic() => Some(quote!(
+            SecuritySchemeKind::Http { .. } if scheme.is_basic() => Some(quote!(
                 if let Some(basic) = &self.#field { builder = builder.basic_auth(&basic.username, Some(&basic.password)); }
             )),
             SecuritySchemeKind::Http { scheme, .. } if scheme != "bearer" => {

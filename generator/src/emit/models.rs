@@ -48,7 +48,8 @@ impl Needs {
                 TypeKind::Enum(_) => {}
             }
         }
-        for operation in &api.operations {
+        // The receiver's operations too: a type only a webhook uses still needs its crate.
+        for operation in api.operations.iter().chain(&api.webhooks) {
             for parameter in &operation.parameters {
                 needs.add(&parameter.ty);
             }

@@ -136,12 +136,16 @@ fn operation_module(api: &Api, operation: &Operation, types: Types<'_>) -> Token
         // optional ones unset; with only optional ones, `Default` does that.
         let has_optional = constructor.iter().any(|(_, _, required)| !required);
         let new = (has_optional && !all_optional).then(|| {
-            let arguments = constructor.iter().filter(|(_, _, required)| *required).map(|(name, ty, _)| quote!(#name: #ty));
+            let arguments: Vec<TokenStream> = constructor.iter().filter(|(_, _, required)| *required).map(|(name, ty, _)| quote!(#name: #ty)).collect();
             let values = constructor.iter().map(|(name, _, required)| if *required { quote!(#name) } else { quote!(#name: None) });
+            // Only where clippy would ask (more than its default of seven arguments).
+            let allow = (arguments.len() > 7).then(|| {
+                quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required input of the operation")])
+            });
             quote! {
                 impl Request {
                     /// The required inputs; the optional ones start unset.
-                    #[allow(clippy::too_many_arguments, reason = "one argument per required input of the operation")]
+                    #allow
                     pub fn new(#(#arguments),*) -> Self {
                         Self { #(#values),* }
                     }
@@ -264,7 +268,7 @@ pub fn emit_security(api: &Api) -> TokenStream {
                 quote!((pub String);),
                 quote!(f.debug_tuple(#label).field(&"<redacted>").finish()),
             ),
-            SecuritySchemeKind::Http { scheme, .. } if scheme == "basic" => (
+            SecuritySchemeKind::Http { .. } if scheme.is_basic() => (
                 "HTTP Basic credentials.".to_string(),
                 quote!({ pub username: String, pub password: String }),
                 quote!(f.debug_struct(#label).field("username", &self.username).field("password", &"<redacted>").finish()),

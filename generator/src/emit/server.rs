@@ -445,10 +445,10 @@ fn scheme_extraction(api: &Api, index: usize) -> TokenStream {
     let ty = tokens::scheme_type(api, index);
     match &scheme.kind {
         SecuritySchemeKind::ApiKey { location, name } => {
-            let location = location.as_str();
-            quote!(#ty(rt::api_key(&parts.headers, parts.uri.query(), #location, #name)?))
+            let location = quote::format_ident!("{location:?}");
+            quote!(#ty(rt::api_key(&parts.headers, parts.uri.query(), rt::ApiKeyLocation::#location, #name)?))
         }
-        SecuritySchemeKind::Http { .. } if api.security_schemes[index].is_basic() => quote!({
+        SecuritySchemeKind::Http { .. } if scheme.is_basic() => quote!({
             let (username, password) = rt::basic(&parts.headers)?;
             #ty { username, password }
         }),
@@ -495,7 +495,6 @@ fn credentials_extraction(api: &Api, operation: &Operation) -> Option<TokenStrea
                 })())
                 })
                 .collect();
-            // Alternatives are tried in order; when none is satisfied the last refusal answers.
             let first = &attempts[0];
             let rest = &attempts[1..];
             Some(if optional {

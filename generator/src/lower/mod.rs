@@ -14,9 +14,9 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostics, push_pointer};
 use crate::document::{Document, Method, Obj};
 use crate::ir::{
-    Api, Content, Docs, Location, MediaKind, Operation, OperationShape, PathTemplate, Primitive,
-    RequestBody, Response, ResponseHeader, SecurityRequirement, SecurityScheme, SecuritySchemeKind,
-    Server, ServerVariable, Status, Style, Surface, TypeRef,
+    Api, ApiKeyLocation, Content, Docs, Location, MediaKind, Operation, OperationShape,
+    PathTemplate, Primitive, RequestBody, Response, ResponseHeader, SecurityRequirement,
+    SecurityScheme, SecuritySchemeKind, Server, ServerVariable, Status, Style, Surface, TypeRef,
 };
 use crate::names::{self, Scope};
 
@@ -222,9 +222,9 @@ fn security_schemes(document: &Document, method_names: &mut Scope) -> Vec<Securi
             let kind = match scheme.str("type")? {
                 "apiKey" => SecuritySchemeKind::ApiKey {
                     location: match scheme.str("in")? {
-                        "query" => Location::Query,
-                        "cookie" => Location::Cookie,
-                        _ => Location::Header,
+                        "query" => ApiKeyLocation::Query,
+                        "cookie" => ApiKeyLocation::Cookie,
+                        _ => ApiKeyLocation::Header,
                     },
                     name: scheme.str("name")?.to_string(),
                 },
@@ -491,10 +491,7 @@ impl<'a> OperationLowering<'_, 'a, '_> {
             Some("pipeDelimited") => Style::PipeDelimited,
             Some("deepObject") => Style::DeepObject,
             Some("simple") => Style::Simple,
-            _ => match location {
-                Location::Path | Location::Header => Style::Simple,
-                Location::Query | Location::Cookie => Style::Form,
-            },
+            _ => location.default_style(),
         };
         let content_type = parameter
             .entries("content")

@@ -20,14 +20,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use contract_wire::contract::ApiKeyLocation;
 use contract_wire::{
     Body, Contract, Header, Media, Operation, Parameter, Response, SecurityScheme,
 };
 use serde_json::{Map, Value, json};
 
 use crate::document::{Document, Obj};
-use crate::ir::{self, Api, Location, SecuritySchemeKind};
+use crate::ir::{self, Api, SecuritySchemeKind};
 use crate::resolve::{Resolver, component_name};
 
 /// Which side of an exchange a schema describes.
@@ -118,11 +117,7 @@ pub fn contracts(document: &Document, api: &Api, definitions: Definitions<'_>) -
 fn security_scheme(kind: &SecuritySchemeKind) -> SecurityScheme {
     match kind {
         SecuritySchemeKind::ApiKey { location, name } => SecurityScheme::ApiKey {
-            location: match location {
-                Location::Query => ApiKeyLocation::Query,
-                Location::Cookie => ApiKeyLocation::Cookie,
-                Location::Header | Location::Path => ApiKeyLocation::Header,
-            },
+            location: *location,
             name: name.clone(),
         },
         SecuritySchemeKind::Http { scheme, .. } => SecurityScheme::Http {
@@ -258,7 +253,7 @@ impl<'a> Translator<'a> {
                     .collect()
             })
             .collect();
-        if operation.security_optional && !security.is_empty() {
+        if operation.credentials_optional() {
             security.push(Vec::new());
         }
         let parameters = operation
